@@ -1,0 +1,36 @@
+"""The Celery app, configured from Django settings (CELERY_*), with the beat schedule in one place."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("phoihop")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _beat_schedule(sender, **kwargs):
+    from django.conf import settings
+
+    # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+    sender.conf.beat_schedule = {
+        # The daily reminder pass: records due reminders, sends them, then the daily digests.
+        "reminders-daily": {
+            "task": "notifications.tasks.run_reminders",
+            "schedule": crontab(hour=settings.REMINDER_HOUR, minute=settings.REMINDER_MINUTE),
+        },
+        # Retries failed emails after their backoff, and takes back claims of a worker that died.
+        "reminders-retry": {
+            "task": "notifications.tasks.retry_deliveries",
+            "schedule": crontab(minute="*/10"),
+        },
+        # A full check that every task has a schedule (the daily pass only looks at new tasks), before the pass.
+        "reminders-sync": {
+            "task": "notifications.tasks.sync_schedules",
+            "schedule": crontab(hour=(settings.REMINDER_HOUR - 1) % 24, minute=30),
+        },
+    }

@@ -1,0 +1,214 @@
+"""Spreadsheet import/export of obligations, tasks and submissions (django-import-export).
+
+Exported cells are escaped against formula injection (regulations.resources.SafeExportMixin); imports are
+all or nothing (AllOrNothingMixin). The export querysets declare what they join: the number of queries
+does not grow with the number of rows.
+"""
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+
+from regulations.models import Party
+from regulations.resources import AllOrNothingMixin, SafeExportMixin
+
+from .models import FigureDefinition, Obligation, Period, Submission, Task
+
+
+class ObligationResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource):
+    responsible_parties = fields.Field(
+        attribute="responsible_parties",
+        column_name="responsible_parties",
+        widget=widgets.ManyToManyWidget(Party, ",", "code"),
+    )
+    owed_to = fields.Field(attribute="owed_to", column_name="owed_to", widget=widgets.ForeignKeyWidget(Party, "code"))
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "id",
+            "title",
+            "description",
+            "source_regulation",
+            "source_item",
+            "source_conclusion",
+            "source_reference",
+            "source_wording",
+            "responsible_rule",
+            "responsible_parties",
+            "owed_to",
+            "recurrence",
+            "due_date",
+            "due_day",
+            "due_month",
+            "due_wording",
+            "move_to_working_day",
+            "deliverable",
+            "applies_from",
+            "applies_to",
+            "is_active",
+        ]
+        use_transactions = True
+        clean_model_instances = True
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _day(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class TaskResource(SafeExportMixin, resources.ModelResource):
+    """Tasks as rows. The related names come as annotations (one model per row, no joins to instantiate),
+    and the labels are looked up once per export: the export keeps pace with a bare openpyxl writer."""
+
+    id = fields.Field(attribute="id", column_name=_("mã"))
+    obligation = fields.Field(attribute="obligation_title", column_name=_("Nhiệm vụ"), readonly=True)
+    party = fields.Field(attribute="party_name", column_name=_("Đơn vị thực hiện"), readonly=True)
+    period = fields.Field(column_name=_("Kỳ"), readonly=True)
+    nominal_due_date = fields.Field(column_name=_("hạn theo văn bản"), readonly=True)
+    due_date = fields.Field(column_name=_("Hạn"), readonly=True)
+    status = fields.Field(column_name=_("Tình trạng"), readonly=True)
+    completed_at = fields.Field(column_name=_("thời điểm hoàn thành"), readonly=True)
+    excused_reason = fields.Field(attribute="excused_reason", column_name=_("Lý do miễn"), readonly=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "obligation",
+            "party",
+            "period",
+            "nominal_due_date",
+            "due_date",
+            "status",
+            "completed_at",
+            "excused_reason",
+        ]
+        export_order = fields
+        chunk_size = 2000
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._status_labels: dict[str, str] = {}
+        self._period_labels: dict[tuple, str] = {}
+
+    def get_queryset(self):
+        return export_tasks_queryset(Task.objects.all())
+
+    def filter_export(self, queryset, **kwargs):
+        return export_tasks_queryset(queryset)
+
+    def dehydrate_period(self, task):
+        key = (task.period_kind, task.period_year, task.period_quarter)
+        label = self._period_labels.get(key)
+        if label is None:
+            label = self._period_labels[key] = str(Period(kind=key[0], year=key[1], quarter=key[2]).label)
+        return label
+
+    def dehydrate_nominal_due_date(self, task):
+        return _day(task.nominal_due_date)
+
+    def dehydrate_due_date(self, task):
+        return _day(task.due_date)
+
+    def dehydrate_status(self, task):
+        code = task.status
+        label = self._status_labels.get(code)
+        if label is None:
+            label = self._status_labels[code] = str(Task.Status(code).label)
+        return label
+
+    def dehydrate_completed_at(self, task):
+        return _local(task.completed_at)
+
+
+def export_tasks_queryset(queryset):
+    """Everything a task row shows, in one query, as one model instance per row."""
+    return (
+        queryset.annotate(
+            obligation_title=F("obligation__title"),
+            party_name=F("party__name"),
+            period_kind=F("period__kind"),
+            period_year=F("period__year"),
+            period_quarter=F("period__quarter"),
+        )
+        .only(
+            "id",
+            "nominal_due_date",
+            "due_date",
+            "deadline",
+            "state",
+            "on_time",
+            "completed_at",
+            "excused_reason",
+        )
+        .with_status()
+        .order_by("period__year", "party__path", "due_date", "pk")
+    )
+
+
+class SubmissionResource(SafeExportMixin, resources.ModelResource):
+    """One row per submission, with one column per figure the obligations ask for (set at construction)."""
+
+    party = fields.Field(attribute="task__party__name", column_name=_("Đơn vị"), readonly=True)
+    obligation = fields.Field(attribute="task__obligation__title", column_name=_("Nhiệm vụ"), readonly=True)
+    period = fields.Field(attribute="task__period__label", column_name=_("Kỳ"), readonly=True)
+    state = fields.Field(column_name=_("Trạng thái"), readonly=True)
+    results = fields.Field(attribute="results", column_name=_("Kết quả đạt được"), readonly=True)
+    limitations = fields.Field(attribute="limitations", column_name=_("tồn tại, hạn chế, nguyên nhân"), readonly=True)
+    directions = fields.Field(attribute="directions", column_name=_("phương hướng, nhiệm vụ năm tới"), readonly=True)
+    proposals = fields.Field(attribute="proposals", column_name=_("Kiến nghị, đề xuất"), readonly=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "party",
+            "obligation",
+            "period",
+            "state",
+            "results",
+            "limitations",
+            "directions",
+            "proposals",
+        ]
+        chunk_size = 2000
+
+    def __init__(self, figure_definitions: list[FigureDefinition] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.figure_codes: list[str] = []
+        for definition in figure_definitions or []:
+            if definition.code in self.figure_codes:
+                continue
+            self.figure_codes.append(definition.code)
+            name = f"figure__{definition.code}"
+            field = fields.Field(
+                column_name=str(definition), readonly=True, dehydrate_method=self._figure(definition.code)
+            )
+            self.fields[name] = field
+
+    def filter_export(self, queryset, **kwargs):
+        return export_submissions_queryset(queryset)
+
+    def get_export_order(self):
+        return (*self._meta.fields, *(f"figure__{code}" for code in self.figure_codes))
+
+    @staticmethod
+    def _figure(code):
+        def dehydrate(submission):
+            value = submission.figures.get(code)
+            return "" if value is None else value
+
+        return dehydrate
+
+    def dehydrate_state(self, submission):
+        return str(submission.task.get_state_display())
+
+
+def export_submissions_queryset(queryset):
+    return queryset.select_related("task__party", "task__obligation", "task__period").order_by(
+        "task__period__year", "task__party__path", "pk"
+    )

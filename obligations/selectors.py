@@ -1,0 +1,147 @@
+"""Reads of obligations and tasks, always through the user's scope."""
+
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from regulations.models import Membership, Party
+from regulations.selectors import (
+    _get_or_404,
+    documents_visible_to,
+    meetings_visible_to,
+    regulations_visible_to,
+    user_scope,
+)
+
+from .models import Attachment, Obligation, SubmissionVersion, Task, TaskEvent
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    return Task.objects.filter(user_scope(user).party_q("party"))
+
+
+def obligations_visible_to(user) -> QuerySet[Obligation]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Obligation.objects.all()
+    ids = Obligation.objects.filter(
+        Q(source_regulation__in=regulations_visible_to(user))
+        | Q(source_item__document__in=documents_visible_to(user))
+        | Q(source_conclusion__meeting__in=meetings_visible_to(user))
+        | scope.party_q("responsible_parties")
+        | scope.party_q("tasks__party")
+    ).values("pk")
+    return Obligation.objects.filter(pk__in=ids)
+
+
+def get_task_for_user(user, pk) -> Task:
+    return _get_or_404(tasks_visible_to(user).with_related().with_status(), pk)
+
+
+def get_obligation_for_user(user, pk) -> Obligation:
+    return _get_or_404(obligations_visible_to(user).with_sources(), pk)
+
+
+def task_list(*, user, filters: dict | None = None) -> QuerySet[Task]:
+    """The task list with everything a row shows joined in: its query count does not grow with rows."""
+    return tasks_visible_to(user).with_related().with_status()
+
+
+# --- who may act on a task --------------------------------------------------------------------------
+
+REPORTING_ROLES = (Membership.Role.REPORTER, Membership.Role.OFFICE, Membership.Role.FOCAL)
+
+
+def _memberships(user) -> list[Membership]:
+    cached = getattr(user, "_phoihop_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("party"))
+        user._phoihop_memberships = cached
+    return cached
+
+
+def can_edit_report(user, task: Task) -> bool:
+    """The party's own staff write its report (leaders only read)."""
+    return any(m.party_id == task.party_id and m.role in REPORTING_ROLES for m in _memberships(user))
+
+
+def review_paths(user) -> tuple[str, ...]:
+    """Jurisdictions whose reports this user reviews: those whose focal agency the user works for."""
+    cached = getattr(user, "_phoihop_review_paths", None)
+    if cached is not None:
+        return cached
+    focal_party_ids = [m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL]
+    paths = tuple(
+        Party.objects.filter(is_jurisdiction=True, focal_agency_id__in=focal_party_ids).values_list("path", flat=True)
+    )
+    user._phoihop_review_paths = paths
+    return paths
+
+
+def can_review(user, task: Task) -> bool:
+    if user.is_superuser:
+        return True
+    if task.party_id in {m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL}:
+        return False  # nobody accepts their own agency's report
+    return any(task.party.path.startswith(path) for path in review_paths(user))
+
+
+def tasks_for_review(user) -> QuerySet[Task]:
+    """Submissions waiting for this user's review, oldest first."""
+    queryset = Task.objects.filter(state=Task.State.SUBMITTED)
+    if not user.is_superuser:
+        paths = review_paths(user)
+        if not paths:
+            return queryset.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(party__path__startswith=path)
+        own_focal = [m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL]
+        queryset = queryset.filter(condition).exclude(party_id__in=own_focal)
+    return (
+        queryset.with_related()
+        .with_status()
+        .annotate(submitted_at=Max("submission__versions__submitted_at"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def my_open_tasks(user) -> QuerySet[Task]:
+    """ "Việc của tôi": the open tasks of the user's own parties, soonest first."""
+    own = [m.party_id for m in _memberships(user) if m.role in REPORTING_ROLES]
+    return (
+        Task.objects.filter(party_id__in=own)
+        .exclude(state__in=[Task.State.DONE, Task.State.EXCUSED])
+        .with_related()
+        .with_status()
+        .order_by("due_date", "pk")
+    )
+
+
+def get_attachment_for_user(user, pk) -> Attachment:
+    """An attachment is visible to whoever may see its task."""
+    return _get_or_404(
+        Attachment.objects.filter(submission__task__in=tasks_visible_to(user)).select_related("submission__task"),
+        pk,
+    )
+
+
+def get_version_of_task(task: Task, number) -> SubmissionVersion:
+    """A version of a task the caller has already fetched through a permission-checked getter."""
+    versions = SubmissionVersion.objects.filter(submission__task=task).select_related("submitted_by", "reviewed_by")
+    try:
+        return versions.get(number=int(number))
+    except (SubmissionVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def task_trail(task: Task) -> QuerySet[TaskEvent]:
+    return task.events.select_related("actor").order_by("at", "pk")
+
+
+def task_versions(task: Task) -> QuerySet[SubmissionVersion]:
+    return (
+        SubmissionVersion.objects.filter(submission__task=task)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related("attachments")
+        .order_by("number")
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "obligations"
+
+urlpatterns = [
+    path("obligations/", views.obligation_list, name="obligation_list"),
+    path("obligations/<int:pk>/", views.obligation_detail, name="obligation_detail"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
+    path("tasks/<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("tasks/<int:pk>/compare/", views.version_compare, name="version_compare"),
+    path("tasks/<int:pk>/review/", views.task_review, name="task_review"),
+    path("tasks/<int:pk>/excuse/", views.task_excuse, name="task_excuse"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
+    path("review/", views.review_list, name="review_list"),
+]

@@ -1,0 +1,351 @@
+import difflib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from regulations.files import private_file_response
+from regulations.models import Party
+from regulations.selectors import user_scope
+from regulations.views import paginate
+
+from . import selectors, services
+from .filters import ObligationFilter, TaskFilter, period_years
+from .forms import ExcuseForm, ReviewForm, SubmissionForm
+from .models import Attachment, Submission, Task
+
+
+@require_GET
+def home(request):
+    """The landing page: the user's own parties' tasks, the nearest deadlines first."""
+    now = timezone.now()
+    scope = user_scope(request.user)
+    mine = selectors.tasks_visible_to(request.user).filter(party_id__in=scope.own_party_ids)
+    visible = selectors.tasks_visible_to(request.user)
+    counts = dict(
+        visible.with_status(now).values_list("status_code").annotate(n=Count("pk")).values_list("status_code", "n")
+    )
+    open_states = [Task.State.OPEN, Task.State.RETURNED]
+    upcoming = mine.filter(state__in=open_states, deadline__gt=now).with_related().with_status(now)[:10]
+    overdue = visible.filter(state__in=open_states, deadline__lte=now).with_related().with_status(now)
+    return render(
+        request,
+        "obligations/home.html",
+        {
+            "counts": [(status, label, counts.get(status, 0)) for status, label in Task.Status.choices],
+            "upcoming": upcoming,
+            "overdue": overdue.order_by("-due_date")[:10],
+            "overdue_total": overdue.count(),
+            "scope": scope,
+        },
+    )
+
+
+@require_GET
+def obligation_list(request):
+    queryset = (
+        selectors.obligations_visible_to(request.user)
+        .with_sources()
+        .prefetch_related(Prefetch("responsible_parties", queryset=Party.objects.order_by("path")))
+        .annotate(task_count=Count("tasks"))
+        .order_by("applies_from", "title", "pk")
+    )
+    filterset = ObligationFilter(request.GET, queryset=queryset, request=request)
+    return render(
+        request,
+        "obligations/obligation_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+        },
+    )
+
+
+@require_GET
+def obligation_detail(request, pk):
+    obligation = selectors.get_obligation_for_user(request.user, pk)
+    visible_obligations = selectors.obligations_visible_to(request.user)
+    return render(
+        request,
+        "obligations/obligation_detail.html",
+        {
+            "obligation": obligation,
+            "parties": obligation.responsible_party_list(),
+            "depends_on": visible_obligations.filter(dependents=obligation),
+            "dependents": visible_obligations.filter(depends_on=obligation),
+            "tasks": selectors.tasks_visible_to(request.user)
+            .filter(obligation=obligation)
+            .with_related()
+            .with_status(),
+        },
+    )
+
+
+@require_GET
+def task_list(request):
+    filterset = TaskFilter(request.GET, queryset=selectors.task_list(user=request.user), request=request)
+    return render(
+        request,
+        "obligations/task_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "years": period_years(),
+        },
+    )
+
+
+@require_GET
+def task_detail(request, pk):
+    task = selectors.get_task_for_user(request.user, pk)
+    versions = list(selectors.task_versions(task))
+    return render(
+        request,
+        "obligations/task_detail.html",
+        {
+            "task": task,
+            "obligation": task.obligation,
+            "submission": Submission.objects.filter(task=task).first(),
+            "versions": versions,
+            "pending_version": next((v for v in versions if v.review == "pending"), None),
+            "trail": selectors.task_trail(task),
+            "can_edit": task.state in services.EDITABLE_STATES and selectors.can_edit_report(request.user, task),
+            "can_review": selectors.can_review(request.user, task),
+            "review_form": ReviewForm(),
+            "excuse_form": ExcuseForm(),
+        },
+    )
+
+
+# --- Submissions and review -------------------------------------------------------------------------
+
+
+@require_GET
+def my_tasks(request):
+    """ "Việc của tôi": open tasks of the user's own parties, soonest first, with days left or overdue."""
+    tasks = selectors.my_open_tasks(request.user)
+    return render(request, "obligations/my_tasks.html", {"tasks": tasks, "today": timezone.localdate()})
+
+
+def _report_page(request, task, form, *, conflict=None, status=200):
+    submission = Submission.objects.filter(task=task).first()
+    attachments = submission.attachments.filter(removed_at__isnull=True) if submission else []
+    return render(
+        request,
+        "obligations/task_report.html",
+        {
+            "task": task, "form": form, "submission": submission, "attachments": attachments, "conflict": conflict,
+            "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_report(request, pk):
+    task = selectors.get_task_for_user(request.user, pk)
+    if not selectors.can_edit_report(request.user, task):
+        raise PermissionDenied
+    try:
+        services.refuse_unless_editable(task)
+    except services.SubmissionError as error:
+        messages.warning(request, error.message)
+        return redirect(task)
+    submission = Submission.objects.filter(task=task).first()
+    if request.method == "GET":
+        initial = {"revision": submission.revision if submission else 0}
+        if submission:
+            initial |= submission.sections() | {f"fig_{code}": value for code, value in submission.figures.items()}
+        return _report_page(request, task, SubmissionForm(task=task, initial=initial))
+
+    form = SubmissionForm(request.POST, request.FILES, task=task)
+    if not form.is_valid():
+        messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi bên dưới."))
+        return _report_page(request, task, form, status=400)
+    try:
+        with transaction.atomic():
+            submission = services.submission_save_draft(
+                task=task,
+                actor=request.user,
+                sections=form.sections(),
+                figures=form.figures(),
+                expected_revision=form.cleaned_data["revision"],
+            )
+            if form.cleaned_data.get("upload"):
+                services.attachment_add(
+                    task=task,
+                    actor=request.user,
+                    upload=form.cleaned_data["upload"],
+                    kind=form.cleaned_data.get("upload_kind") or Attachment.Kind.SIGNED_SCAN,
+                )
+        if request.POST.get("action") == "submit":
+            services.submission_submit(task=task, actor=request.user, expected_revision=submission.revision)
+            messages.success(request, _("Đã nộp báo cáo. Cơ quan đầu mối đã được thông báo."))
+            return redirect(task)
+    except services.ConcurrentEditError as error:
+        messages.error(request, error.message)
+        return _report_page(request, task, form, conflict=error.current, status=409)
+    except services.SubmissionError as error:
+        if error.code in ("already_submitted", "accepted", "excused"):
+            messages.warning(request, error.message)
+            return redirect(task)
+        for field, field_errors in error.field_errors.items():
+            for message in field_errors:
+                form.add_error(field if field in form.fields else None, message)
+        messages.error(request, error.message)
+        # The draft itself was saved: keep the form in step with the new revision.
+        form.data = form.data.copy()
+        form.data["revision"] = str(Submission.objects.get(task=task).revision)
+        return _report_page(request, task, form, status=400)
+    except ValidationError as error:
+        form.add_error("upload", error)
+        messages.error(request, _("Chưa lưu: vui lòng sửa các lỗi bên dưới."))
+        return _report_page(request, task, form, status=400)
+    messages.success(request, _("Đã lưu bản nháp."))
+    return redirect("obligations:task_report", pk=task.pk)
+
+
+@require_POST
+def attachment_remove(request, pk):
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    task = attachment.submission.task
+    if not selectors.can_edit_report(request.user, task):
+        raise PermissionDenied
+    try:
+        services.attachment_remove(attachment=attachment, actor=request.user)
+    except services.SubmissionError as error:
+        messages.error(request, error.message)
+        return redirect(task)
+    messages.success(request, _("Đã gỡ tệp khỏi bản nháp."))
+    return redirect("obligations:task_report", pk=task.pk)
+
+
+@require_GET
+def attachment_download(request, pk):
+    attachment = selectors.get_attachment_for_user(request.user, pk)
+    return private_file_response(attachment.file, download_name=attachment.original_name)
+
+
+@require_GET
+def version_detail(request, pk, number):
+    task = selectors.get_task_for_user(request.user, pk)
+    version = selectors.get_version_of_task(task, number)
+    return render(
+        request,
+        "obligations/version_detail.html",
+        {
+            "task": task,
+            "version": version,
+            "sections": _labelled_sections(version.sections),
+            "figures": _labelled_figures(task, version.figures),
+            "attachments": version.attachments.all(),
+        },
+    )
+
+
+@require_GET
+def version_compare(request, pk):
+    task = selectors.get_task_for_user(request.user, pk)
+    older = selectors.get_version_of_task(task, request.GET.get("a"))
+    newer = selectors.get_version_of_task(task, request.GET.get("b"))
+    rows = [
+        (label, diff_words(older.sections.get(name, ""), newer.sections.get(name, "")))
+        for name, label in services.SECTION_LABELS.items()
+    ]
+    figure_rows = [
+        (label, older.figures.get(code, ""), newer.figures.get(code, ""))
+        for code, label in _figure_labels(task).items()
+        if older.figures.get(code) != newer.figures.get(code)
+    ]
+    return render(
+        request,
+        "obligations/version_compare.html",
+        {
+            "task": task,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+            "figure_rows": figure_rows,
+        },
+    )
+
+
+@require_GET
+def review_list(request):
+    if not request.user.is_superuser and not selectors.review_paths(request.user):
+        raise PermissionDenied
+    tasks = selectors.tasks_for_review(request.user)
+    return render(request, "obligations/review_list.html", {"tasks": tasks})
+
+
+@require_POST
+def task_review(request, pk):
+    task = selectors.get_task_for_user(request.user, pk)
+    if not selectors.can_review(request.user, task):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(task)
+    try:
+        if form.cleaned_data["decision"] == "accept":
+            services.submission_accept(task=task, actor=request.user, comment=form.cleaned_data["comment"])
+            messages.success(request, _("Đã tiếp nhận báo cáo."))
+        else:
+            services.submission_return(task=task, actor=request.user, comment=form.cleaned_data["comment"])
+            messages.success(request, _("Đã trả lại báo cáo để đơn vị chỉnh sửa."))
+    except services.SubmissionError as error:
+        messages.error(request, error.message)
+    return redirect(task)
+
+
+@require_POST
+def task_excuse(request, pk):
+    task = selectors.get_task_for_user(request.user, pk)
+    if not selectors.can_review(request.user, task):
+        raise PermissionDenied
+    form = ExcuseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.SubmissionError(_("Cần ghi lý do miễn."), code="reason_required")
+        services.task_excuse(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã miễn nhiệm vụ cho đơn vị."))
+    except services.SubmissionError as error:
+        messages.error(request, error.message)
+    return redirect(task)
+
+
+def _figure_labels(task) -> dict[str, str]:
+    return {f.code: str(f) for f in task.obligation.figures.all()}
+
+
+def _labelled_sections(sections: dict) -> list[tuple[str, str]]:
+    return [(label, sections.get(name, "")) for name, label in services.SECTION_LABELS.items() if sections.get(name)]
+
+
+def _labelled_figures(task, figures: dict) -> list[tuple[str, str]]:
+    labels = _figure_labels(task)
+    return [(labels.get(code, code), value) for code, value in figures.items()]
+
+
+def diff_words(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level changes as (op, text) pairs: op is "same", "del" or "ins"."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    pieces: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("same", " ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            pieces.append(("del", " ".join(old_words[a1:a2])))
+        if b2 > b1:
+            pieces.append(("ins", " ".join(new_words[b1:b2])))
+    return pieces

@@ -1,0 +1,129 @@
+"""Who may see what. A user sees their own parties; an oversight role (office, focal agency, leader,
+admin) also sees the whole subtree of the jurisdiction it works for. Everything else is a 404."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Document, Meeting, Membership, Party, Regulation
+from .text import search_key
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    own_party_ids: frozenset[int]
+    subtree_paths: tuple[str, ...]
+    roles: frozenset[str]
+
+    def party_q(self, field: str = "") -> Q:
+        """A condition on a Party (or on the Party behind `field`) that keeps what the scope covers."""
+        if self.everything:
+            return Q()
+        prefix = f"{field}__" if field else ""
+        condition = Q(**{f"{prefix}pk__in": list(self.own_party_ids)})
+        for path in self.subtree_paths:
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+    @property
+    def is_oversight(self) -> bool:
+        return self.everything or bool(self.subtree_paths)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.everything or bool(self.roles.intersection(roles))
+
+
+EMPTY_SCOPE = Scope(everything=False, own_party_ids=frozenset(), subtree_paths=(), roles=frozenset())
+
+
+def user_scope(user) -> Scope:
+    """The parties a user may see, computed once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_phoihop_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).select_related("party"))
+    roles = frozenset(m.role for m in memberships)
+    everything = user.is_superuser or Membership.Role.ADMIN in roles
+    paths: list[str] = []
+    for membership in memberships:
+        if membership.is_oversight:
+            paths.append(membership.party.jurisdiction().path)
+    scope = Scope(
+        everything=everything,
+        own_party_ids=frozenset(m.party_id for m in memberships),
+        subtree_paths=tuple(sorted(set(paths))),
+        roles=roles,
+    )
+    user._phoihop_scope = scope
+    return scope
+
+
+def user_parties(user) -> list[Party]:
+    """The parties a user works for (their memberships), for the header and for "my tasks"."""
+    if not user.is_authenticated:
+        return []
+    return list(Party.objects.filter(memberships__user=user).distinct().order_by("path"))
+
+
+def parties_visible_to(user) -> QuerySet[Party]:
+    return Party.objects.filter(user_scope(user).party_q())
+
+
+def regulations_visible_to(user) -> QuerySet[Regulation]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Regulation.objects.all()
+    ids = Regulation.objects.filter(scope.party_q("issuer") | scope.party_q("signatories")).values("pk")
+    return Regulation.objects.filter(pk__in=ids)
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Document.objects.all()
+    ids = Document.objects.filter(scope.party_q("issuer") | Q(regulations__in=regulations_visible_to(user))).values(
+        "pk"
+    )
+    return Document.objects.filter(pk__in=ids)
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Meeting.objects.all()
+    ids = Meeting.objects.filter(scope.party_q("host") | scope.party_q("attendees__party")).values("pk")
+    return Meeting.objects.filter(pk__in=ids)
+
+
+def _get_or_404(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_party_for_user(user, pk) -> Party:
+    return _get_or_404(parties_visible_to(user).select_related("parent", "successor", "focal_agency"), pk)
+
+
+def get_regulation_for_user(user, pk) -> Regulation:
+    return _get_or_404(regulations_visible_to(user).select_related("issuer", "replaces"), pk)
+
+
+def get_document_for_user(user, pk) -> Document:
+    return _get_or_404(documents_visible_to(user).select_related("issuer"), pk)
+
+
+def get_meeting_for_user(user, pk) -> Meeting:
+    return _get_or_404(meetings_visible_to(user).select_related("host", "notice"), pk)
+
+
+def search_filter(queryset: QuerySet, query: str) -> QuerySet:
+    """Every word of the query must appear in the folded text ("hoi nong dan" finds "Hội Nông dân")."""
+    for word in search_key(query).split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset

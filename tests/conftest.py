@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from obligations.demo import demo_load
+from regulations.models import Membership, Party
+
+DEMO_ROLE_USERS = [
+    "admin",
+    "vanphong",
+    "sonoivu",
+    "lanhdao",
+    "mttq",
+    "hccb",
+    "ldld",
+    "hlhpn",
+    "hnd",
+    "tanyen",
+    "noivu_tanyen",
+]
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Uploaded files of each test go to a folder of its own, never into the project's var/."""
+    location = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {"location": str(location), "base_url": "/no-public-media/"},
+        },
+    }
+    return location
+
+
+@pytest.fixture
+def demo(db):
+    """Both seeds loaded as the demo: parties, sources, obligations, tasks and the demo accounts."""
+    demo_load()
+    return {party.code: party for party in Party.objects.all()}
+
+
+@pytest.fixture
+def users(demo):
+    """One user per demo role, plus an outsider who belongs to no party."""
+    User = get_user_model()
+    accounts = {user.username: user for user in User.objects.filter(username__in=DEMO_ROLE_USERS)}
+    accounts["outsider"] = User.objects.create_user("outsider", password="x-outsider-pass-1")
+    return accounts
+
+
+@pytest.fixture
+def make_party(db):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, *, kind=Party.Kind.SOCIO_POLITICAL, level=Party.Level.PROVINCE, parent=None, **extra):
+        n = next(counter)
+        return Party.objects.create(
+            code=extra.pop("code", f"p-{n}"),
+            name=name or f"Cơ quan thử {n}",
+            short_name=f"CQ{n}",
+            kind=kind,
+            level=level,
+            parent=parent,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, *memberships: tuple[Party, str]):
+        user = get_user_model().objects.create_user(username, password="x-test-pass-123")
+        for party, role in memberships:
+            Membership.objects.create(user=user, party=party, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def day():
+    return datetime.date

@@ -1,0 +1,238 @@
+"""Every page renders for every role; what a role may not see is a 404, judged against an oracle written
+from the demo's codes rather than from the selectors under test."""
+
+import pytest
+from django.urls import reverse
+
+from obligations.models import Obligation, Task
+from regulations.models import Document, Meeting, Party, Regulation
+
+ROLES = [
+    "admin",
+    "vanphong",
+    "sonoivu",
+    "lanhdao",
+    "mttq",
+    "hccb",
+    "ldld",
+    "hlhpn",
+    "hnd",
+    "tanyen",
+    "noivu_tanyen",
+    "outsider",
+]
+LIST_PAGES = [
+    "home",
+    "obligations:task_list",
+    "obligations:obligation_list",
+    "regulations:regulation_list",
+    "regulations:document_list",
+    "regulations:meeting_list",
+    "regulations:party_list",
+    "regulations:search",
+]
+
+# Which parties' tasks each account must see: its own, or the whole province for oversight roles.
+KON_TUM_AND_SUCCESSORS = ("kt-", "qn-")
+REPORTER_PARTIES = {
+    "mttq": {"kt-mttq", "qn-mttq"},
+    "hccb": {"kt-hccb", "qn-hccb"},
+    "ldld": {"kt-ldld", "qn-ldld"},
+    "hlhpn": {"kt-hlhpn", "qn-hlhpn"},
+    "hnd": {"kt-hnd", "qn-hnd"},
+}
+
+
+def expected_task_visible(username: str, party_code: str) -> bool:
+    if username == "admin":
+        return True
+    if username in ("vanphong", "sonoivu", "lanhdao"):
+        return party_code.startswith(KON_TUM_AND_SUCCESSORS)
+    if username in ("tanyen", "noivu_tanyen"):
+        return party_code.startswith("ty-")
+    return party_code in REPORTER_PARTIES.get(username, set())
+
+
+@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_each_list_page_renders_for_each_role(demo, users, client, username, page):
+    client.force_login(users[username])
+    response = client.get(reverse(page), {"q": "quy chế"} if page.endswith("search") else {})
+    assert response.status_code == 200
+    assert "PhốiHợp" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", [*LIST_PAGES, "admin:index"])
+def test_anonymous_visitors_are_sent_to_the_login_page(demo, client, page):
+    response = client.get(reverse(page))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_task_pages_are_visible_exactly_to_the_parties_allowed(demo, users, client, username):
+    client.force_login(users[username])
+    for task in Task.objects.select_related("party"):
+        expected = 200 if expected_task_visible(username, task.party.code) else 404
+        assert client.get(task.get_absolute_url()).status_code == expected, (username, task.party.code)
+
+
+def test_reporting_organisation_lists_only_its_own_tasks(demo, users, client):
+    client.force_login(users["hnd"])
+    response = client.get(reverse("obligations:task_list"))
+    listed = {task.party.code for task in response.context["page"].object_list}
+    assert listed == {"kt-hnd", "qn-hnd"}
+    assert response.context["page"].paginator.count == 5
+
+
+def test_so_noi_vu_sees_the_2025_reports_and_its_roll_up(demo, users, client):
+    client.force_login(users["sonoivu"])
+    response = client.get(reverse("obligations:task_list"), {"year": 2025})
+    rows = [(t.party.short_name, t.due_date.strftime("%d/%m/%Y")) for t in response.context["page"].object_list]
+    assert sorted(rows) == sorted(
+        [
+            ("Ủy ban MTTQ Quảng Ngãi", "15/12/2025"),
+            ("HCCB Quảng Ngãi", "15/12/2025"),
+            ("LĐLĐ Quảng Ngãi", "15/12/2025"),
+            ("HLHPN Quảng Ngãi", "15/12/2025"),
+            ("HND Quảng Ngãi", "15/12/2025"),
+            ("Sở Nội vụ Quảng Ngãi", "25/12/2025"),
+        ]
+    )
+    page = response.content.decode()
+    assert "15/12/2025" in page and "25/12/2025" in page
+
+
+def test_task_list_filters_by_status_and_due_window(demo, users, client):
+    client.force_login(users["sonoivu"])
+    late = client.get(reverse("obligations:task_list"), {"status": Task.Status.DONE_LATE}).context["page"]
+    assert {(t.party.code, t.period.year) for t in late.object_list} == {
+        ("kt-hlhpn", 2021),
+        ("kt-hccb", 2022),
+        ("kt-hnd", 2023),
+        ("kt-snv", 2023),
+        ("qn-hccb", 2025),
+    }
+    window = client.get(reverse("obligations:task_list"), {"due_from": "20/12/2022", "due_to": "31/12/2023"})
+    assert {t.due_date.isoformat() for t in window.context["page"].object_list} == {
+        "2022-12-25",
+        "2023-12-15",
+        "2023-12-25",
+    }
+    party = Party.objects.get(code="kt-hnd")
+    by_party = client.get(reverse("obligations:task_list"), {"party": party.pk}).context["page"]
+    assert {t.party_id for t in by_party.object_list} == {party.pk}
+
+
+def test_a_filter_on_a_party_outside_the_scope_is_refused_not_obeyed(demo, users, client):
+    client.force_login(users["hnd"])
+    foreign = Party.objects.get(code="kt-mttq")
+    response = client.get(reverse("obligations:task_list"), {"party": foreign.pk})
+    assert response.status_code == 200
+    assert "party" in response.context["filter"].errors
+    assert not any(t.party_id == foreign.pk for t in response.context["page"].object_list)
+
+
+OBJECT_CASES = [
+    # (username, kind, key, expected status)
+    ("hnd", "regulation", "4861/QCPH-UBND-HND", 200),
+    ("hnd", "regulation", "4857/QCPH-UBND-UBMTTQVN", 404),
+    ("mttq", "regulation", "4857/QCPH-UBND-UBMTTQVN", 200),
+    ("sonoivu", "regulation", "4861/QCPH-UBND-HND", 200),
+    ("lanhdao", "regulation", "4859/QCPH-UBND-LĐLĐ", 200),
+    ("tanyen", "regulation", "4857/QCPH-UBND-UBMTTQVN", 404),
+    ("outsider", "regulation", "4861/QCPH-UBND-HND", 404),
+    ("hnd", "document", "106/UBND-KGVX", 200),
+    ("tanyen", "document", "106/UBND-KGVX", 404),
+    ("tanyen", "document", "/TB-UBND", 200),
+    ("noivu_tanyen", "document", "/TB-UBND", 200),
+    ("sonoivu", "document", "/TB-UBND", 404),
+    ("outsider", "document", "106/UBND-KGVX", 404),
+    ("tanyen", "meeting", None, 200),
+    ("admin", "meeting", None, 200),
+    ("sonoivu", "meeting", None, 404),
+    ("hnd", "meeting", None, 404),
+    ("hnd", "party", "kt-hnd", 200),
+    ("hnd", "party", "kt-mttq", 404),
+    ("sonoivu", "party", "kt-mttq", 200),
+    ("sonoivu", "party", "ty-ubnd", 404),
+    ("noivu_tanyen", "party", "ty-hnd", 200),
+    ("hnd", "obligation", "Báo cáo đánh giá", 200),
+    ("hnd", "obligation", "Hoàn thiện Quy chế", 404),
+    ("noivu_tanyen", "obligation", "Hoàn thiện Quy chế", 200),
+    ("noivu_tanyen", "obligation", "Báo cáo đánh giá", 404),
+    ("outsider", "obligation", "Báo cáo đánh giá", 404),
+]
+
+
+def _object(kind, key):
+    if kind == "regulation":
+        return Regulation.objects.get(number_symbol=key)
+    if kind == "document":
+        return Document.objects.get(number_symbol=key)
+    if kind == "meeting":
+        return Meeting.objects.get()
+    if kind == "party":
+        return Party.objects.get(code=key)
+    return Obligation.objects.get(title__startswith=key)
+
+
+@pytest.mark.parametrize(("username", "kind", "key", "expected"), OBJECT_CASES)
+def test_detail_pages_answer_404_for_foreign_objects(demo, users, client, username, kind, key, expected):
+    client.force_login(users[username])
+    assert client.get(_object(kind, key).get_absolute_url()).status_code == expected
+
+
+def test_detail_pages_show_the_source_wording_next_to_the_due_date(demo, users, client):
+    client.force_login(users["hnd"])
+    task = Task.objects.get(party__code="qn-hnd")
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "15/12/2025" in page
+    assert "hoàn thành trước ngày 15/12" in page
+    assert "HND Kon Tum" in page  # handed over from
+
+
+def test_document_page_renders_the_directive(demo, users, client):
+    client.force_login(users["vanphong"])
+    page = client.get(Document.objects.get(number_symbol="106/UBND-KGVX").get_absolute_url()).content.decode()
+    for text in ("106/UBND-KGVX", "Y Ngọc", "KT. CHỦ TỊCH", "Kính gửi", "Nơi nhận", "12/01/2021"):
+        assert text in page
+
+
+def test_meeting_page_shows_figures_and_conclusions(demo, users, client):
+    client.force_login(users["tanyen"])
+    page = client.get(Meeting.objects.get().get_absolute_url()).content.decode()
+    for text in ("28/02/2023", "Phan Thế Vinh", "14,6", "17", "05/3/2023"):
+        assert text in page
+
+
+def test_missing_file_is_a_404_not_an_error(demo, users, client):
+    client.force_login(users["admin"])
+    regulation = Regulation.objects.get(number_symbol="4861/QCPH-UBND-HND")
+    assert client.get(reverse("regulations:regulation_file", args=[regulation.pk])).status_code == 404
+
+
+def test_task_list_query_count_does_not_grow_with_rows(demo, users, client, django_assert_num_queries, make_party):
+    client.force_login(users["sonoivu"])
+    client.get(reverse("obligations:task_list"))  # warm the session and the scope
+    with django_assert_num_queries(QUERIES_TASK_LIST) as first:
+        client.get(reverse("obligations:task_list"))
+    # Forty more reporting organisations in the province: five more tasks each.
+    kon_tum = Party.objects.get(code="kt-ubnd")
+    regulation = Regulation.objects.get(number_symbol="4861/QCPH-UBND-HND")
+    for n in range(40):
+        org = make_party(f"Tổ chức thêm {n}", parent=kon_tum)
+        regulation.signatories.add(org)
+    from obligations.services import tasks_generate
+
+    assert tasks_generate().created == 200
+    with django_assert_num_queries(QUERIES_TASK_LIST) as second:
+        response = client.get(reverse("obligations:task_list"))
+    assert len(response.context["page"].object_list) == 50
+    assert len(first.captured_queries) == len(second.captured_queries)
+
+
+# Session, user, scope memberships (+1 per oversight jurisdiction), filter choices, count, page of rows, years,
+# the header (the user's parties, the inbox's unread count) and the session renewed for the inactivity
+# timeout (savepoint, update, release).
+QUERIES_TASK_LIST = 14
