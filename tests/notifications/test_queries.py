@@ -1,0 +1,53 @@
+"""Recording the due reminders costs a fixed number of queries per batch, not per task."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from notifications import services
+from obligations.models import Task
+from regulations.models import Membership
+
+from .conftest import run_on
+
+
+def _add_due_tasks(report_task, make_party, make_user, count, start):
+    tasks = []
+    for n in range(start, start + count):
+        party = make_party(f"Tổ chức đếm truy vấn {n}", parent=report_task.party.parent)
+        user = make_user(f"dem{n}", (party, Membership.Role.REPORTER))
+        user.email = f"dem{n}@phoihop.example"
+        user.save(update_fields=["email"])
+        tasks.append(
+            Task(
+                obligation=report_task.obligation,
+                party=party,
+                period=report_task.period,
+                nominal_due_date=report_task.nominal_due_date,
+                due_date=report_task.due_date,
+                deadline=report_task.deadline,
+            )
+        )
+    Task.objects.bulk_create(tasks)
+
+
+def _queries_of_recording(monkeypatch, day):
+    monkeypatch.setattr(services, "deliveries_send", lambda **kwargs: services.SendResult())
+    monkeypatch.setattr(services, "digests_send", lambda **kwargs: services.SendResult())
+    with CaptureQueriesContext(connection) as captured:
+        result = run_on(day)
+    return len(captured.captured_queries), result
+
+
+def test_recording_queries_do_not_grow_with_due_tasks(report_task, make_party, make_user, monkeypatch):
+    _add_due_tasks(report_task, make_party, make_user, 3, 0)
+    run_on(datetime.date(2025, 11, 1))  # schedules for everyone; nothing due yet
+    few, result = _queries_of_recording(monkeypatch, datetime.date(2025, 11, 15))
+    assert result.steps >= 4
+    _add_due_tasks(report_task, make_party, make_user, 20, 100)
+    run_on(datetime.date(2025, 11, 20))
+    many, result = _queries_of_recording(monkeypatch, datetime.date(2025, 12, 1))
+    assert result.steps >= 24
+    # The one extra query is the source label of a second obligation (Sở Nội vụ's roll-up is due too).
+    assert many <= few + 1
