@@ -1,0 +1,71 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from obligations.models import Period
+from regulations.models import Party
+
+from .models import ConsolidatedReport
+
+
+class DashboardFilterForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Cấp chính quyền"), queryset=Party.objects.none(), required=False, empty_label=_("Tất cả")
+    )
+    year = forms.TypedChoiceField(label=_("Kỳ (năm)"), coerce=int, required=False, empty_value=None)
+    level = forms.ChoiceField(label=_("Cấp hành chính"), required=False)
+    kind = forms.ChoiceField(label=_("Loại cơ quan"), required=False)
+    regulation = forms.ModelChoiceField(
+        label=_("Quy chế"), queryset=Party.objects.none(), required=False, empty_label=_("Tất cả")
+    )
+
+    def __init__(self, *args, jurisdictions, regulations, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["regulation"].queryset = regulations
+        self.fields["year"].choices = [("", _("Tất cả"))] + [(y, str(y)) for y in years]
+        self.fields["level"].choices = [("", _("Tất cả")), *Party.Level.choices]
+        self.fields["kind"].choices = [("", _("Tất cả")), *Party.Kind.choices]
+
+
+class ConsolidatedCreateForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(label=_("Cấp chính quyền"), queryset=Party.objects.none())
+    period = forms.ModelChoiceField(label=_("Kỳ báo cáo"), queryset=Period.objects.filter(kind=Period.Kind.YEAR))
+
+    def __init__(self, *args, jurisdictions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["period"].queryset = Period.objects.filter(kind=Period.Kind.YEAR).order_by("-year")
+
+
+class ConsolidatedForm(forms.ModelForm):
+    class Meta:
+        model = ConsolidatedReport
+        fields = list(ConsolidatedReport.TEXT_FIELDS)
+        widgets = {
+            "addressees": forms.Textarea(attrs={"rows": 2}),
+            "assessment": forms.Textarea(attrs={"rows": 6}),
+            "limitations": forms.Textarea(attrs={"rows": 5}),
+            "proposals": forms.Textarea(attrs={"rows": 5}),
+            "distribution": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ImportForm(forms.Form):
+    what = forms.ChoiceField(
+        label=_("Dữ liệu"),
+        choices=[
+            ("parties", _("Cơ quan, tổ chức")),
+            ("regulations", _("Quy chế phối hợp")),
+            ("obligations", _("Nhiệm vụ phối hợp")),
+        ],
+    )
+    file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".xlsx") or name.endswith(".csv")):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        return upload

@@ -1,0 +1,178 @@
+"""What the focal agency hands the province: consolidated reports, generated files, calendar feeds."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from obligations.models import Period, Task
+from regulations.models import Party
+
+
+class ConsolidatedReport(models.Model):
+    """The focal agency's roll-up (báo cáo tổng hợp) of one jurisdiction for one period."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        FINALISED = "finalised", _("Đã hoàn chỉnh")
+        SUBMITTED = "submitted", _("Đã gửi UBND")
+
+    jurisdiction = models.ForeignKey(
+        Party, verbose_name=_("cấp chính quyền"), on_delete=models.PROTECT, related_name="consolidated_reports"
+    )
+    period = models.ForeignKey(Period, verbose_name=_("kỳ"), on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("nhiệm vụ tổng hợp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consolidated_reports",
+    )
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
+    number_symbol = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    assessment = models.TextField(_("đánh giá chung"), blank=True)
+    limitations = models.TextField(_("tồn tại, hạn chế"), blank=True)
+    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    distribution = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
+    signing_block = models.CharField(_("thẩm quyền ký"), max_length=200, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    # Frozen at finalisation: the PDF and the exports of a finalised report do not change afterwards.
+    snapshot = models.JSONField(default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    TEXT_FIELDS = (
+        "number_symbol",
+        "place",
+        "addressees",
+        "assessment",
+        "limitations",
+        "proposals",
+        "distribution",
+        "signing_block",
+        "signer_title",
+        "signer_name",
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo tổng hợp")
+        verbose_name_plural = _("báo cáo tổng hợp")
+        ordering = ["-period__year", "jurisdiction__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "period"],
+                name="consolidated_report_unique",
+                violation_error_message=_("Cấp chính quyền này đã có báo cáo tổng hợp cho kỳ này."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="submitted") | Q(submitted_at__isnull=False),
+                name="consolidated_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Báo cáo tổng hợp %(period)s — %(jurisdiction)s") % {
+            "period": self.period.label,
+            "jurisdiction": self.jurisdiction.name,
+        }
+
+    def get_absolute_url(self):
+        return reverse("reports:consolidated_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def addressee_lines(self) -> list[str]:
+        return [line for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def distribution_lines(self) -> list[str]:
+        return [line for line in self.distribution.splitlines() if line.strip()]
+
+
+class GeneratedFile(models.Model):
+    """A file a worker produces on request (a PDF, a large export), kept privately with its checksum."""
+
+    class Kind(models.TextChoices):
+        CONSOLIDATED_PDF = "consolidated_pdf", _("Báo cáo tổng hợp (PDF)")
+        DOCUMENT_PDF = "document_pdf", _("Văn bản (PDF)")
+        MEETING_PDF = "meeting_pdf", _("Thông báo kết luận (PDF)")
+        EXPORT = "export", _("Xuất bảng tính")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="generated/%Y/%m/", max_length=200, blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp được tạo")
+        verbose_name_plural = _("tệp được tạo")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.filename or self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("reports:file_status", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's calendar feed address; revoking it kills that address for ever."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens")
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("địa chỉ lịch")
+        verbose_name_plural = _("địa chỉ lịch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_token_one_active_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%d/%m/%Y}"

@@ -1,0 +1,433 @@
+"""Reads of the reports app: the dashboard's counts and rates, the consolidated report's content.
+
+The dashboard's numbers come from one grouped query over the tasks the user may see, grouped by party,
+reporting year and displayed status (Task.status_conditions): the same conditions the task list filters
+on, so a number on the dashboard and the task list it links to count the same tasks.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from obligations.models import FigureDefinition, Obligation, Period, SubmissionVersion, Task
+from obligations.selectors import tasks_visible_to
+from regulations.models import Membership, Party, Regulation
+from regulations.selectors import _get_or_404, parties_visible_to, regulations_visible_to, user_scope
+
+from .models import ConsolidatedReport, GeneratedFile
+
+S = Task.Status
+COUNTED_STATUSES = (
+    S.DONE_ON_TIME,
+    S.DONE_LATE,
+    S.PENDING,
+    S.OVERDUE,
+    S.SUBMITTED,
+    S.RETURNED,
+    S.EXCUSED,
+)
+
+
+@dataclass
+class Counts:
+    """Tasks by displayed status. Expected = every task except the excused ones (DHIS2's "expected reports")."""
+
+    by_status: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED_STATUSES, 0))
+
+    def add(self, status: str, n: int) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + n
+
+    def merge(self, other: "Counts") -> None:
+        for status, n in other.by_status.items():
+            self.add(status, n)
+
+    def __getattr__(self, name):
+        by_status = self.__dict__.get("by_status", {})
+        if name in by_status:
+            return by_status[name]
+        raise AttributeError(name)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def expected(self) -> int:
+        return self.total - self.by_status[S.EXCUSED]
+
+    @property
+    def done(self) -> int:
+        return self.by_status[S.DONE_ON_TIME] + self.by_status[S.DONE_LATE]
+
+    @property
+    def not_done(self) -> int:
+        return self.expected - self.done
+
+    @property
+    def reporting_rate(self) -> float | None:
+        """Done ÷ expected, as DHIS2 defines the reporting rate; None when nothing was expected."""
+        return self.done / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.by_status[S.DONE_ON_TIME] / self.expected if self.expected else None
+
+    @property
+    def rate_class(self) -> str:
+        rate = self.reporting_rate
+        if rate is None:
+            return "rate-none"
+        if rate >= 0.9:
+            return "rate-good"
+        if rate >= 0.6:
+            return "rate-mid"
+        return "rate-bad"
+
+
+@dataclass
+class PartyRow:
+    party: Party
+    depth: int
+    own: Counts = field(default_factory=Counts)
+    rolled: Counts = field(default_factory=Counts)
+    own_by_year: dict[int, Counts] = field(default_factory=dict)
+    rolled_by_year: dict[int, Counts] = field(default_factory=dict)
+    has_children: bool = False
+
+    def cells(self, years):
+        return [(year, self.rolled_by_year.get(year) or Counts()) for year in years]
+
+
+@dataclass
+class DashboardFilters:
+    jurisdiction: Party | None = None
+    year: int | None = None
+    level: str = ""
+    kind: str = ""
+    regulation: Regulation | None = None
+
+    @property
+    def narrows_scope(self) -> bool:
+        """Whether the dashboard counts fewer tasks than the task list shows for the same year and status."""
+        return bool(self.jurisdiction or self.level or self.kind or self.regulation)
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    years: list[int]
+    rows: list[PartyRow]
+    total: Counts
+    by_year: dict[int, Counts]
+    now: datetime.datetime
+
+
+def require_oversight(user) -> None:
+    """Dashboards and exports of other parties are for the oversight roles and leaders only."""
+    if not user_scope(user).is_oversight:
+        raise PermissionDenied
+
+
+def jurisdictions_visible_to(user) -> QuerySet[Party]:
+    return parties_visible_to(user).filter(is_jurisdiction=True).order_by("path")
+
+
+def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[Task]:
+    """The tasks the dashboard counts: the user's visible tasks, narrowed by the filters."""
+    tasks = tasks_visible_to(user)
+    if filters.jurisdiction is not None:
+        tasks = tasks.filter(party__path__startswith=filters.jurisdiction.path)
+    if filters.year:
+        tasks = tasks.filter(period__year=filters.year)
+    if filters.level:
+        tasks = tasks.filter(party__level=filters.level)
+    if filters.kind:
+        tasks = tasks.filter(party__kind=filters.kind)
+    if filters.regulation is not None:
+        tasks = tasks.filter(obligation__in=obligations_of_regulation(filters.regulation))
+    return tasks
+
+
+def obligations_of_regulation(regulation: Regulation) -> QuerySet[Obligation]:
+    """Obligations that come from a regulation: its clauses, or items of documents implementing it."""
+    return Obligation.objects.filter(
+        Q(source_regulation=regulation)
+        | Q(source_item__document__regulations=regulation)
+        | Q(source_conclusion__meeting__notice__regulations=regulation)
+    ).values("pk")
+
+
+def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None = None) -> Dashboard:
+    """Counts and rates per party and reporting year, rolled up the party tree. Three queries, whatever the size."""
+    now = now or timezone.now()
+    grouped = (
+        dashboard_tasks(user, filters)
+        .with_status(now)
+        .order_by()
+        .values_list("party_id", "period__year", "status_code")
+        .annotate(n=Count("pk"))
+    )
+    own: dict[int, dict[int, Counts]] = defaultdict(dict)
+    years: set[int] = set()
+    for party_id, year, status, n in grouped:
+        own[party_id].setdefault(year, Counts()).add(status, n)
+        years.add(year)
+
+    parties = parties_visible_to(user).only("pk", "name", "short_name", "path", "level", "kind", "parent_id")
+    if filters.jurisdiction is not None:
+        parties = parties.filter(path__startswith=filters.jurisdiction.path)
+    by_id = {party.pk: party for party in parties.order_by("path")}
+
+    # Keep the parties that have tasks, and their ancestors so the tree reads from the top.
+    shown: set[int] = set()
+    for party_id in own:
+        party = by_id.get(party_id)
+        if party is None:
+            continue
+        shown.update(pk for pk in party.ancestor_ids if pk in by_id)
+    top_depth = min((len(by_id[pk].ancestor_ids) for pk in shown), default=1)
+    rows = {
+        pk: PartyRow(party=by_id[pk], depth=len(by_id[pk].ancestor_ids) - top_depth)
+        for pk in sorted(shown, key=lambda pk: by_id[pk].path)
+    }
+    total, by_year = Counts(), {year: Counts() for year in sorted(years)}
+    for party_id, per_year in own.items():
+        row = rows.get(party_id)
+        if row is None:
+            continue
+        for year, counts in per_year.items():
+            row.own.merge(counts)
+            row.own_by_year[year] = counts
+            total.merge(counts)
+            by_year[year].merge(counts)
+    # Roll up from the deepest parties to the top: each row adds its subtree's counts to its parent once.
+    for row in sorted(rows.values(), key=lambda r: -r.depth):
+        row.rolled.merge(row.own)
+        for year, counts in row.own_by_year.items():
+            row.rolled_by_year.setdefault(year, Counts()).merge(counts)
+        parent = rows.get(row.party.parent_id)
+        if parent is not None:
+            parent.has_children = True
+            parent.rolled.merge(row.rolled)
+            for year, counts in row.rolled_by_year.items():
+                parent.rolled_by_year.setdefault(year, Counts()).merge(counts)
+    return Dashboard(
+        filters=filters,
+        years=sorted(years),
+        rows=list(rows.values()),
+        total=total,
+        by_year=by_year,
+        now=now,
+    )
+
+
+def overdue_tasks(user, filters: DashboardFilters, *, now=None, limit: int = 50) -> list[Task]:
+    now = now or timezone.now()
+    return list(
+        dashboard_tasks(user, filters)
+        .with_status_code(S.OVERDUE, now)
+        .with_related()
+        .with_status(now)
+        .order_by("deadline", "party__path", "pk")[:limit]
+    )
+
+
+@dataclass
+class CalendarMonth:
+    first: datetime.date
+    weeks: list[list[tuple[datetime.date, list[Task]]]]
+
+    @property
+    def previous(self) -> datetime.date:
+        return (self.first - datetime.timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> datetime.date:
+        return (self.first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def deadline_calendar(user, filters: DashboardFilters, month: datetime.date, *, now=None) -> CalendarMonth:
+    """The coming deadlines of a month (tasks not yet done or excused), laid out as weeks from Monday."""
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    month_filters = DashboardFilters(
+        jurisdiction=filters.jurisdiction, level=filters.level, kind=filters.kind, regulation=filters.regulation
+    )
+    tasks = (
+        dashboard_tasks(user, month_filters)
+        .filter(due_date__gte=first, due_date__lte=last)
+        .exclude(state__in=[Task.State.DONE, Task.State.EXCUSED])
+        .select_related("party", "obligation")
+        .with_status(now or timezone.now())
+        .order_by("due_date", "party__path")
+    )
+    by_day: dict[datetime.date, list[Task]] = defaultdict(list)
+    for task in tasks:
+        by_day[task.due_date].append(task)
+    weeks = [
+        [(day, by_day.get(day, []) if day.month == first.month else []) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    return CalendarMonth(first=first, weeks=weeks)
+
+
+# --- consolidated reports ---------------------------------------------------------------------------
+
+
+def consolidated_reports_visible_to(user) -> QuerySet[ConsolidatedReport]:
+    return ConsolidatedReport.objects.filter(user_scope(user).party_q("jurisdiction")).select_related(
+        "jurisdiction", "period", "task", "created_by"
+    )
+
+
+def get_consolidated_for_user(user, pk) -> ConsolidatedReport:
+    require_oversight(user)
+    return _get_or_404(consolidated_reports_visible_to(user), pk)
+
+
+def can_compile(user, jurisdiction: Party) -> bool:
+    """The focal agency of a jurisdiction (Sở Nội vụ / Phòng Nội vụ) writes its consolidated report."""
+    if user.is_superuser:
+        return True
+    if jurisdiction.focal_agency_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, party_id=jurisdiction.focal_agency_id, role__in=[Membership.Role.FOCAL, Membership.Role.ADMIN]
+    ).exists()
+
+
+def rollup_task(jurisdiction: Party, period: Period) -> Task | None:
+    """The focal agency's roll-up task of the period: its task whose obligation depends on others."""
+    if jurisdiction.focal_agency_id is None:
+        return None
+    return (
+        Task.objects.filter(party_id=jurisdiction.focal_agency_id, period=period, obligation__depends_on__isnull=False)
+        .select_related("obligation", "party", "period")
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+
+
+def source_tasks(report: ConsolidatedReport) -> QuerySet[Task]:
+    """The organisations' tasks the roll-up gathers: those its obligation depends on, in the jurisdiction."""
+    tasks = Task.objects.filter(period=report.period, party__path__startswith=report.jurisdiction.path)
+    if report.task_id:
+        tasks = tasks.filter(obligation__in=report.task.obligation.depends_on.values("pk"))
+    else:
+        tasks = tasks.filter(obligation__deliverable=Obligation.Deliverable.REPORT)
+    if report.jurisdiction.focal_agency_id:
+        tasks = tasks.exclude(party_id=report.jurisdiction.focal_agency_id)
+    return tasks
+
+
+def _number(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def consolidated_content(report: ConsolidatedReport) -> dict:
+    """What the report gathers, as plain data (JSON-safe): who submitted and when, their sections, the
+    figures summed. A finalised report keeps what it had at finalisation."""
+    if report.snapshot:
+        return report.snapshot
+    return compute_consolidated_content(report)
+
+
+def compute_consolidated_content(report: ConsolidatedReport) -> dict:
+    tasks = list(source_tasks(report).select_related("party", "obligation").order_by("party__path", "pk"))
+    accepted: dict[int, SubmissionVersion] = {}
+    for version in (
+        SubmissionVersion.objects.filter(submission__task__in=[t.pk for t in tasks], review="accepted")
+        .select_related("submission")
+        .order_by("submission__task_id", "number")
+    ):
+        accepted[version.submission.task_id] = version  # the latest accepted version wins
+    obligation_ids = {t.obligation_id for t in tasks}
+    definitions = list(FigureDefinition.objects.filter(obligation_id__in=obligation_ids).order_by("order", "pk"))
+    seen_codes: dict[str, FigureDefinition] = {}
+    for definition in definitions:
+        seen_codes.setdefault(definition.code, definition)
+    sums: dict[str, Decimal] = dict.fromkeys(seen_codes, Decimal(0))
+    counts: dict[str, int] = dict.fromkeys(seen_codes, 0)
+    rows, sections = [], []
+    for task in tasks:
+        version = accepted.get(task.pk)
+        submitted_at = version.submitted_at if version else task.completed_at
+        rows.append(
+            {
+                "party": task.party.name,
+                "party_id": task.party_id,
+                "task_id": task.pk,
+                "state": task.state,
+                "status": task.status_at(),
+                "submitted_at": timezone.localtime(submitted_at).strftime("%d/%m/%Y %H:%M") if submitted_at else "",
+                "on_time": task.on_time if task.state == Task.State.DONE else None,
+                "due_date": task.due_date.strftime("%d/%m/%Y"),
+            }
+        )
+        if version:
+            sections.append({"party": task.party.name, "sections": version.sections})
+            for code in seen_codes:
+                number = _number(version.figures.get(code))
+                if number is not None:
+                    sums[code] += number
+                    counts[code] += 1
+    figures = [
+        {
+            "code": code,
+            "label": definition.label,
+            "unit": definition.unit,
+            "total": _format_number(sums[code]),
+            "reported_by": counts[code],
+        }
+        for code, definition in seen_codes.items()
+    ]
+    done = sum(1 for row in rows if row["state"] == Task.State.DONE)
+    on_time = sum(1 for row in rows if row["on_time"] is True)
+    expected = sum(1 for row in rows if row["state"] != Task.State.EXCUSED)
+    return {
+        "rows": rows,
+        "sections": sections,
+        "figures": figures,
+        "summary": {"expected": expected, "done": done, "on_time": on_time, "late": done - on_time},
+    }
+
+
+def _format_number(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return f"{int(value):,}".replace(",", ".")
+    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+# --- generated files ----------------------------------------------------------------------------------
+
+
+def get_generated_file_for_user(user, pk) -> GeneratedFile:
+    """A generated file is its requester's own (it holds only what they were allowed to see)."""
+    files = GeneratedFile.objects.all()
+    if not user.is_superuser:
+        files = files.filter(requested_by=user)
+    return _get_or_404(files, pk)
+
+
+def regulations_for_filter(user) -> QuerySet[Regulation]:
+    return regulations_visible_to(user).only("pk", "number_symbol", "title").order_by("number_symbol")
+
+
+def get_jurisdiction_for_user(user, pk) -> Party:
+    party = _get_or_404(parties_visible_to(user), pk)
+    if not party.is_jurisdiction:
+        raise Http404
+    return party

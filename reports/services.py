@@ -1,0 +1,193 @@
+"""Changes of state of the reports app. Views, admin and Celery tasks call these."""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obligations.models import Period, Task
+from obligations.services import task_complete
+from regulations.models import Party
+
+from . import selectors
+from .models import CalendarToken, ConsolidatedReport, GeneratedFile
+
+
+class ReportError(Exception):
+    """A refused change, with the Vietnamese message the user sees."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _lock(report: ConsolidatedReport) -> ConsolidatedReport:
+    return (
+        ConsolidatedReport.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction", "period", "task__obligation")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def consolidated_report_create(*, jurisdiction: Party, period: Period, actor) -> ConsolidatedReport:
+    """Open (or return the existing) consolidated report of a jurisdiction for a period, pre-filled."""
+    if not jurisdiction.is_jurisdiction:
+        raise ReportError(_("Chỉ lập báo cáo tổng hợp cho một cấp chính quyền."), code="not_jurisdiction")
+    existing = ConsolidatedReport.objects.filter(jurisdiction=jurisdiction, period=period).first()
+    if existing is not None:
+        return existing
+    task = selectors.rollup_task(jurisdiction, period)
+    focal = jurisdiction.focal_agency
+    report = ConsolidatedReport(
+        jurisdiction=jurisdiction,
+        period=period,
+        task=task,
+        created_by=actor,
+        addressees=jurisdiction.name,
+        place="",
+        distribution="\n".join(
+            [
+                _("- Như trên;"),
+                _("- Lưu: VT, %(unit)s.") % {"unit": focal.short_name if focal else ""},
+            ]
+        ),
+        signing_block=_("GIÁM ĐỐC"),
+    )
+    report.save()
+    return report
+
+
+EDITABLE_FIELDS = ConsolidatedReport.TEXT_FIELDS
+
+
+@transaction.atomic
+def consolidated_report_update(*, report: ConsolidatedReport, actor, data: dict) -> ConsolidatedReport:
+    report = _lock(report)
+    if not report.is_editable:
+        raise ReportError(_("Báo cáo đã hoàn chỉnh; hãy mở lại để sửa."), code="not_editable")
+    changed = []
+    for name in EDITABLE_FIELDS:
+        if name in data and getattr(report, name) != data[name]:
+            setattr(report, name, data[name])
+            changed.append(name)
+    if changed:
+        report.save(update_fields=[*changed, "updated_at"])
+    return report
+
+
+@transaction.atomic
+def consolidated_report_finalise(*, report: ConsolidatedReport, actor) -> ConsolidatedReport:
+    """Freeze the gathered content: what is printed and submitted no longer moves with later reviews."""
+    report = _lock(report)
+    if report.state != ConsolidatedReport.State.DRAFT:
+        raise ReportError(_("Chỉ hoàn chỉnh được báo cáo đang là dự thảo."), code="not_draft")
+    if not report.assessment.strip():
+        raise ReportError(_("Cần viết phần đánh giá chung trước khi hoàn chỉnh."), code="assessment_required")
+    report.snapshot = selectors.compute_consolidated_content(report)
+    report.state = ConsolidatedReport.State.FINALISED
+    report.finalised_at = timezone.now()
+    report.save(update_fields=["snapshot", "state", "finalised_at", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def consolidated_report_reopen(*, report: ConsolidatedReport, actor) -> ConsolidatedReport:
+    report = _lock(report)
+    if report.state != ConsolidatedReport.State.FINALISED:
+        raise ReportError(_("Chỉ mở lại được báo cáo đã hoàn chỉnh, chưa gửi."), code="not_finalised")
+    report.snapshot = {}
+    report.state = ConsolidatedReport.State.DRAFT
+    report.finalised_at = None
+    report.save(update_fields=["snapshot", "state", "finalised_at", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> ConsolidatedReport:
+    """Send the finalised report to the People's Committee: this completes the focal agency's roll-up task,
+    on time when before the end of its due day."""
+    report = _lock(report)
+    if report.state != ConsolidatedReport.State.FINALISED:
+        raise ReportError(_("Cần hoàn chỉnh báo cáo trước khi gửi."), code="not_finalised")
+    now = timezone.now()
+    report.state = ConsolidatedReport.State.SUBMITTED
+    report.submitted_at, report.submitted_by = now, actor
+    report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    if report.task_id:
+        task = Task.objects.select_for_update().get(pk=report.task_id)
+        if task.state not in (Task.State.DONE, Task.State.EXCUSED):
+            task_complete(
+                task=task,
+                actor=actor,
+                completed_at=now,
+                message=_("Gửi báo cáo tổng hợp %(period)s.") % {"period": report.period.label},
+            )
+    return report
+
+
+# --- generated files ----------------------------------------------------------------------------------
+
+
+def generated_file_request(*, kind: str, actor, object_id: int | None = None, params: dict | None = None):
+    """Record the request, then hand it to a worker once the row is committed."""
+    from . import tasks
+
+    generated = GeneratedFile.objects.create(kind=kind, object_id=object_id, params=params or {}, requested_by=actor)
+    transaction.on_commit(lambda: tasks.generate_file.delay(generated.pk))
+    return generated
+
+
+def generated_file_claim(*, generated_id: int) -> GeneratedFile | None:
+    """Claim a pending request (compare-and-set): a second worker, or a retry, finds nothing to do."""
+    claimed = GeneratedFile.objects.filter(pk=generated_id, status=GeneratedFile.Status.PENDING).update(
+        status=GeneratedFile.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return GeneratedFile.objects.select_related("requested_by").get(pk=generated_id)
+
+
+def generated_file_progress(*, generated: GeneratedFile, progress: int, total_rows: int | None = None) -> None:
+    generated.progress = max(0, min(100, progress))
+    fields = ["progress"]
+    if total_rows is not None:
+        generated.total_rows = total_rows
+        fields.append("total_rows")
+    GeneratedFile.objects.filter(pk=generated.pk).update(**{f: getattr(generated, f) for f in fields})
+
+
+def generated_file_store(*, generated: GeneratedFile, content: bytes, filename: str) -> GeneratedFile:
+    """Keep the file privately with its sha256, so a copy handed on can be checked against the original."""
+    generated.sha256 = hashlib.sha256(content).hexdigest()
+    generated.size = len(content)
+    generated.filename = filename
+    generated.file.save(filename, ContentFile(content), save=False)
+    generated.status = GeneratedFile.Status.DONE
+    generated.progress = 100
+    generated.finished_at = timezone.now()
+    generated.save(update_fields=["sha256", "size", "filename", "file", "status", "progress", "finished_at"])
+    return generated
+
+
+def generated_file_fail(*, generated: GeneratedFile, error: str) -> None:
+    GeneratedFile.objects.filter(pk=generated.pk).update(
+        status=GeneratedFile.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+# --- calendar feed ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_token_issue(*, user) -> CalendarToken:
+    """A new secret address; the previous one stops working."""
+    CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return CalendarToken.objects.create(user=user)
+
+
+def calendar_token_revoke(*, user) -> int:
+    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,69 @@
+"""Celery tasks of the reports app: thin, by id; the work is in services, pdf and exports."""
+
+import io
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from regulations.selectors import get_document_for_user, get_meeting_for_user
+
+from . import exports, pdf, selectors, services
+from .models import GeneratedFile
+
+logger = logging.getLogger(__name__)
+
+# The hard limit kills a stuck render; the soft limit a little before lets the task record the failure.
+TIME_LIMIT = settings.REPORT_PDF_TIME_LIMIT
+
+
+@shared_task(soft_time_limit=max(TIME_LIMIT - 10, 1), time_limit=TIME_LIMIT)
+def generate_file(generated_id: int) -> None:
+    generated = services.generated_file_claim(generated_id=generated_id)
+    if generated is None:
+        return  # already done, or claimed by another worker
+    try:
+        with override(settings.LANGUAGE_CODE):
+            content, filename = _produce(generated)
+        services.generated_file_store(generated=generated, content=content, filename=filename)
+    except SoftTimeLimitExceeded:
+        services.generated_file_fail(generated=generated, error=_("Quá thời gian cho phép để tạo tệp."))
+    except Exception as error:  # recorded for the user; the log keeps the trace
+        logger.exception("generated file %s failed", generated_id)
+        services.generated_file_fail(generated=generated, error=str(error) or error.__class__.__name__)
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.DEBUG:
+            raise
+
+
+def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
+    user = generated.requested_by
+    kind = generated.kind
+    if kind == GeneratedFile.Kind.CONSOLIDATED_PDF:
+        report = selectors.get_consolidated_for_user(user, generated.object_id)
+        services.generated_file_progress(generated=generated, progress=30)
+        content = pdf.html_to_pdf(pdf.consolidated_html(report))
+        return content, f"bao-cao-tong-hop-{report.period.year}-{report.jurisdiction.code}.pdf"
+    if kind == GeneratedFile.Kind.DOCUMENT_PDF:
+        document = get_document_for_user(user, generated.object_id)
+        services.generated_file_progress(generated=generated, progress=30)
+        return pdf.html_to_pdf(pdf.document_html(document)), f"van-ban-{document.pk}.pdf"
+    if kind == GeneratedFile.Kind.MEETING_PDF:
+        meeting = get_meeting_for_user(user, generated.object_id)
+        services.generated_file_progress(generated=generated, progress=30)
+        return pdf.html_to_pdf(pdf.meeting_html(meeting)), f"thong-bao-ket-luan-{meeting.pk}.pdf"
+    if kind == GeneratedFile.Kind.EXPORT:
+        params = generated.params
+        spec = exports.spec_for(user, params["what"], params)
+        total = spec.count()
+        services.generated_file_progress(generated=generated, progress=0, total_rows=total)
+
+        def progress(done: int) -> None:
+            services.generated_file_progress(generated=generated, progress=int(99 * done / total) if total else 99)
+
+        out = io.BytesIO()
+        exports.write(spec, params["format"], out, progress=progress, total=total)
+        return out.getvalue(), f"{spec.name}.{params['format']}"
+    raise ValueError(kind)

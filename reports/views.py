@@ -1,0 +1,412 @@
+"""Pages of the reports app: dashboard, consolidated reports, generated files, exports, imports, calendar."""
+
+import datetime
+import io
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from obligations.filters import period_years
+from obligations.models import Task
+from regulations.files import private_file_response
+from regulations.selectors import get_document_for_user, get_meeting_for_user, user_scope
+
+from . import calendar_feed, charts, exports, imports, selectors, services
+from .forms import ConsolidatedCreateForm, ConsolidatedForm, DashboardFilterForm, ImportForm
+from .models import CalendarToken, GeneratedFile
+
+STATUS_CODES = [
+    Task.Status.DONE_ON_TIME,
+    Task.Status.DONE_LATE,
+    Task.Status.PENDING,
+    Task.Status.OVERDUE,
+    Task.Status.SUBMITTED,
+    Task.Status.RETURNED,
+    Task.Status.EXCUSED,
+]
+
+
+def _filters_from_request(request) -> tuple[DashboardFilterForm, selectors.DashboardFilters]:
+    form = DashboardFilterForm(
+        request.GET or None,
+        jurisdictions=selectors.jurisdictions_visible_to(request.user),
+        regulations=selectors.regulations_for_filter(request.user),
+        years=period_years(),
+    )
+    filters = selectors.DashboardFilters()
+    if form.is_bound:
+        if not form.is_valid():
+            # A jurisdiction or regulation outside the user's scope is not a choice: 404, as everywhere.
+            if "jurisdiction" in form.errors or "regulation" in form.errors:
+                raise Http404
+            return form, filters
+        data = form.cleaned_data
+        filters = selectors.DashboardFilters(
+            jurisdiction=data["jurisdiction"],
+            year=data["year"],
+            level=data["level"],
+            kind=data["kind"],
+            regulation=data["regulation"],
+        )
+    return form, filters
+
+
+def _filter_params(filters: selectors.DashboardFilters) -> dict:
+    params = {}
+    if filters.jurisdiction:
+        params["jurisdiction"] = filters.jurisdiction.pk
+    if filters.year:
+        params["year"] = filters.year
+    if filters.level:
+        params["level"] = filters.level
+    if filters.kind:
+        params["kind"] = filters.kind
+    if filters.regulation:
+        params["regulation"] = filters.regulation.pk
+    return params
+
+
+def task_list_url(*, party=None, year=None, status=None) -> str:
+    """The existing task list (/tasks/) filtered to the tasks behind one number of the dashboard."""
+    params = {key: value for key, value in (("party", party), ("year", year), ("status", status)) if value}
+    return f"{reverse('obligations:task_list')}?{urlencode(params)}"
+
+
+def _pct(rate) -> str:
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+def _table_rows(data: selectors.Dashboard, filters: selectors.DashboardFilters) -> list[dict]:
+    """Each party row with its cells ready to print: a page of 3,000 parties renders without lookups."""
+    base = reverse("obligations:task_list")
+    year = f"&year={filters.year}" if filters.year else ""
+    rows = []
+    for row in data.rows:
+        own = row.own.by_status
+        links = {code: f"{base}?party={row.party.pk}{year}&status={code}" for code in STATUS_CODES}
+        matrix = []
+        for year_value in data.years:
+            counts = row.rolled_by_year.get(year_value)
+            if counts is None or not counts.total:
+                matrix.append(("rate-none", "—", ""))
+            else:
+                matrix.append((counts.rate_class, f"{counts.done}/{counts.expected}", _pct(counts.reporting_rate)))
+        rows.append(
+            {
+                "row": row,
+                "links": links,
+                "cells": [(own[code], links[code]) for code in STATUS_CODES],
+                "reporting_rate": _pct(row.rolled.reporting_rate),
+                "on_time_rate": _pct(row.rolled.on_time_rate),
+                "matrix": matrix,
+            }
+        )
+    return rows
+
+
+@require_GET
+def dashboard(request):
+    selectors.require_oversight(request.user)
+    form, filters = _filters_from_request(request)
+    now = timezone.now()
+    data = selectors.dashboard(request.user, filters, now=now)
+    try:
+        month = datetime.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = timezone.localdate()
+    month_view = selectors.deadline_calendar(request.user, filters, month, now=now)
+    params = _filter_params(filters)
+    rows = _table_rows(data, filters)
+    total_links = (
+        {} if filters.narrows_scope else {code: task_list_url(year=filters.year, status=code) for code in STATUS_CODES}
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "rows": rows,
+            "total_links": total_links,
+            "status_codes": STATUS_CODES,
+            "status_labels": dict(Task.Status.choices),
+            "overdue": selectors.overdue_tasks(request.user, filters, now=now),
+            "calendar": month_view,
+            "chart": charts.rate_chart(data.by_year),
+            "params": urlencode(params),
+            "month_prev": urlencode({**params, "month": month_view.previous.strftime("%Y-%m")}),
+            "month_next": urlencode({**params, "month": month_view.next.strftime("%Y-%m")}),
+        },
+    )
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+EXPORT_PARAMS = ("jurisdiction", "year", "level", "kind", "regulation", "status")
+
+
+@require_GET
+def export(request, what: str, fmt: str):
+    """Export what the user may see; large exports go to a worker and the user watches the progress."""
+    if fmt not in exports.FORMATS or what not in ("tasks", "submissions", "consolidated"):
+        raise Http404
+    params = {key: request.GET.get(key, "") for key in EXPORT_PARAMS}
+    if what == "consolidated":
+        report = selectors.get_consolidated_for_user(request.user, request.GET.get("report"))
+        params["report"] = report.pk
+    elif what == "submissions":
+        selectors.require_oversight(request.user)
+    if params.get("status") and params["status"] not in Task.Status.values:
+        params["status"] = ""
+    spec = exports.spec_for(request.user, what, params)
+    if spec.count() > settings.EXPORT_ASYNC_THRESHOLD:
+        generated = services.generated_file_request(
+            kind=GeneratedFile.Kind.EXPORT, actor=request.user, params={**params, "what": what, "format": fmt}
+        )
+        return redirect(generated)
+    out = io.BytesIO()
+    exports.write(spec, fmt, out)
+    response = HttpResponse(out.getvalue(), content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{spec.name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- generated files ----------------------------------------------------------------------------------
+
+
+@require_GET
+def file_status(request, pk):
+    generated = selectors.get_generated_file_for_user(request.user, pk)
+    template = "reports/_file_status.html" if getattr(request, "htmx", False) else "reports/file_status.html"
+    return render(request, template, {"generated": generated})
+
+
+@require_GET
+def file_download(request, pk):
+    generated = selectors.get_generated_file_for_user(request.user, pk)
+    if generated.status != GeneratedFile.Status.DONE:
+        raise Http404
+    return private_file_response(generated.file, download_name=generated.filename)
+
+
+@require_POST
+def document_pdf(request, pk):
+    document = get_document_for_user(request.user, pk)
+    generated = services.generated_file_request(
+        kind=GeneratedFile.Kind.DOCUMENT_PDF, actor=request.user, object_id=document.pk
+    )
+    return redirect(generated)
+
+
+@require_POST
+def meeting_pdf(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    generated = services.generated_file_request(
+        kind=GeneratedFile.Kind.MEETING_PDF, actor=request.user, object_id=meeting.pk
+    )
+    return redirect(generated)
+
+
+# --- consolidated reports ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def consolidated_list(request):
+    selectors.require_oversight(request.user)
+    jurisdictions = selectors.jurisdictions_visible_to(request.user).filter(focal_agency__isnull=False)
+    compilable = [j.pk for j in jurisdictions if selectors.can_compile(request.user, j)]
+    form = ConsolidatedCreateForm(request.POST or None, jurisdictions=jurisdictions.filter(pk__in=compilable))
+    if request.method == "POST":
+        if not compilable:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = services.consolidated_report_create(
+                    jurisdiction=form.cleaned_data["jurisdiction"],
+                    period=form.cleaned_data["period"],
+                    actor=request.user,
+                )
+            except services.ReportError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect(report)
+    return render(
+        request,
+        "reports/consolidated_list.html",
+        {
+            "reports": selectors.consolidated_reports_visible_to(request.user).order_by(
+                "-period__year", "jurisdiction__path"
+            ),
+            "form": form if compilable else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consolidated_detail(request, pk):
+    report = selectors.get_consolidated_for_user(request.user, pk)
+    can_edit = selectors.can_compile(request.user, report.jurisdiction)
+    form = ConsolidatedForm(request.POST or None, instance=report) if can_edit and report.is_editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.consolidated_report_update(
+                    report=report, actor=request.user, data={f: form.cleaned_data[f] for f in form.fields}
+                )
+            except services.ReportError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+                return redirect(report)
+    content = selectors.consolidated_content(report)
+    status_labels = dict(Task.Status.choices)
+    return render(
+        request,
+        "reports/consolidated_detail.html",
+        {
+            "report": report,
+            "content": content,
+            "rows": [{**row, "status_label": status_labels.get(row["status"], "")} for row in content["rows"]],
+            "form": form,
+            "can_edit": can_edit,
+            "files": GeneratedFile.objects.filter(
+                kind=GeneratedFile.Kind.CONSOLIDATED_PDF, object_id=report.pk, requested_by=request.user
+            )[:5],
+        },
+    )
+
+
+ACTIONS = {
+    "finalise": (services.consolidated_report_finalise, _("Đã hoàn chỉnh báo cáo.")),
+    "reopen": (services.consolidated_report_reopen, _("Đã mở lại báo cáo để sửa.")),
+    "submit": (services.consolidated_report_submit, _("Đã gửi báo cáo tổng hợp.")),
+}
+
+
+@require_POST
+def consolidated_action(request, pk, action: str):
+    report = selectors.get_consolidated_for_user(request.user, pk)
+    if action == "pdf":
+        generated = services.generated_file_request(
+            kind=GeneratedFile.Kind.CONSOLIDATED_PDF, actor=request.user, object_id=report.pk
+        )
+        return redirect(generated)
+    if action not in ACTIONS:
+        raise Http404
+    if not selectors.can_compile(request.user, report.jurisdiction):
+        raise PermissionDenied
+    service, message = ACTIONS[action]
+    try:
+        service(report=report, actor=request.user)
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, str(message))
+    return redirect(report)
+
+
+# --- imports ------------------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "reports_import"
+
+
+def _require_importer(user) -> None:
+    scope = user_scope(user)
+    if not (user.is_superuser or scope.has_role("admin", "office")):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    """Upload, preview (nothing saved), then confirm: every row is imported, or none."""
+    _require_importer(request.user)
+    outcome, what = None, None
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(IMPORT_SESSION_KEY)
+        if not pending:
+            messages.error(request, _("Không còn tệp chờ nhập; hãy tải tệp lên lại."))
+            return redirect("reports:import")
+        with default_storage.open(pending["path"], "rb") as handle:
+            content = handle.read()
+        default_storage.delete(pending["path"])
+        del request.session[IMPORT_SESSION_KEY]
+        what = pending["what"]
+        outcome = imports.run_import(what, imports.load_dataset(content, pending["name"]), dry_run=False)
+        if outcome.ok:
+            messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
+            return redirect("reports:import")
+        form = ImportForm()
+    else:
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            what = form.cleaned_data["what"]
+            try:
+                dataset = imports.load_dataset(content, upload.name)
+            except Exception:
+                form.add_error("file", _("Không đọc được tệp; hãy kiểm tra định dạng."))
+            else:
+                outcome = imports.run_import(what, dataset, dry_run=True)
+                if outcome.ok:
+                    path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(content))
+                    request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name, "what": what}
+    return render(request, "reports/import.html", {"form": form, "outcome": outcome, "what": what})
+
+
+def _counts_text(counts: dict) -> str:
+    labels = {"new": _("thêm mới"), "update": _("cập nhật"), "skip": _("không đổi"), "delete": _("xóa")}
+    return ", ".join(f"{n} {labels.get(key, key)}" for key, n in counts.items())
+
+
+# --- calendar feed ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_token_revoke(user=request.user)
+            messages.success(request, _("Đã thu hồi địa chỉ lịch; địa chỉ cũ không còn dùng được."))
+        else:
+            services.calendar_token_issue(user=request.user)
+            messages.success(request, _("Đã tạo địa chỉ lịch mới."))
+        return redirect("reports:calendar_settings")
+    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    feed_url = request.build_absolute_uri(reverse("reports:calendar_feed", args=[token.token])) if token else ""
+    return render(request, "reports/calendar_settings.html", {"token": token, "feed_url": feed_url})
+
+
+@login_not_required
+@require_GET
+def calendar_feed_view(request, token: str):
+    """The secret address is the credential: no session, no login page (calendar programs cannot log in)."""
+    found = (
+        CalendarToken.objects.filter(token=token, revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    CalendarToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+    body = calendar_feed.feed_for(found.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="phoihop.ics"'
+    return response

@@ -1,0 +1,161 @@
+import io
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+from openpyxl import Workbook
+
+from obligations.models import Obligation
+from regulations.models import Membership, Party, Regulation
+from reports.models import CalendarToken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_calendar_feed_needs_only_its_secret_and_can_be_revoked(client, world, frozen):
+    user = world["users"]["reporter_a"]
+    client.force_login(user)
+    client.post(reverse("reports:calendar_settings"), {"action": "issue"})
+    token = CalendarToken.objects.get(user=user, revoked_at__isnull=True)
+    url = reverse("reports:calendar_feed", args=[token.token])
+    assert token.token in client.get(reverse("reports:calendar_settings")).content.decode()
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert [str(event["summary"]) for event in events] == ["Báo cáo kết quả hằng năm — " + world["a"].short_name]
+    assert events[0].decoded("dtstart").isoformat() == "2022-12-15"
+    assert client.get(reverse("reports:calendar_feed", args=["not-a-token"])).status_code == 404
+    client.force_login(user)
+    client.post(reverse("reports:calendar_settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def xlsx_file(rows, name="data.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    out.name = name
+    return out
+
+
+PARTY_HEADERS = ["code", "name", "short_name", "kind", "level", "parent", "is_jurisdiction"]
+
+
+@pytest.fixture
+def office(world, make_user):
+    return make_user("office_user", (world["root"], Membership.Role.OFFICE))
+
+
+def test_party_import_previews_then_imports_every_row(client, world, office):
+    client.force_login(office)
+    upload = xlsx_file(
+        [
+            PARTY_HEADERS,
+            ["doan-tn", "Tỉnh đoàn Thử Nghiệm", "Tỉnh đoàn", "socio_political", "province", "root", 0],
+            ["hoi-cb", "Hội Cựu chiến binh tỉnh Thử Nghiệm", "HCCB", "socio_political", "province", "root", 0],
+        ]
+    )
+    response = client.post(reverse("reports:import"), {"what": "parties", "file": upload})
+    assert response.status_code == 200
+    assert response.context["outcome"].ok
+    assert not Party.objects.filter(code__in=["doan-tn", "hoi-cb"]).exists()  # a preview saves nothing
+    response = client.post(reverse("reports:import"), {"confirm": "1"})
+    assert response.status_code == 302
+    imported = Party.objects.get(code="hoi-cb")
+    assert imported.name == "Hội Cựu chiến binh tỉnh Thử Nghiệm"
+    assert imported.parent == world["root"] and imported.path.startswith(world["root"].path)
+
+
+def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, office):
+    client.force_login(office)
+    upload = xlsx_file(
+        [
+            PARTY_HEADERS,
+            ["doan-tn", "Tỉnh đoàn Thử Nghiệm", "Tỉnh đoàn", "socio_political", "province", "root", 0],
+            ["hoi-x", "Hội X", "HX", "not-a-kind", "province", "root", 0],
+            ["hoi-y", "Hội Y", "HY", "socio_political", "province", "no-such-parent", 0],
+        ]
+    )
+    response = client.post(reverse("reports:import"), {"what": "parties", "file": upload})
+    outcome = response.context["outcome"]
+    assert not outcome.ok
+    assert any(error.startswith("Dòng 3:") for error in outcome.errors), outcome.errors
+    assert any(error.startswith("Dòng 4:") for error in outcome.errors), outcome.errors
+    assert "Dòng" in response.content.decode()
+    assert not Party.objects.filter(code__in=["doan-tn", "hoi-x", "hoi-y"]).exists()
+    # Nothing waits for confirmation either.
+    assert client.post(reverse("reports:import"), {"confirm": "1"}).status_code == 302
+    assert not Party.objects.filter(code="doan-tn").exists()
+
+
+def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world):
+    from reports.imports import load_dataset, run_import
+
+    content = (
+        "code,name,short_name,kind,level,parent,is_jurisdiction\n"
+        "ok-1,Hội Một,H1,socio_political,province,root,0\n"
+        "bad-1,Hội Hai,H2,socio_political,nowhere,root,0\n"
+    ).encode()
+    outcome = run_import("parties", load_dataset(content, "x.csv"), dry_run=False)
+    assert not outcome.ok
+    assert not Party.objects.filter(code="ok-1").exists()
+
+
+def test_regulations_and_obligations_import(client, world, office):
+    client.force_login(office)
+    upload = xlsx_file(
+        [
+            ["number_symbol", "title", "issuer", "signed_on", "term_start", "term_end", "signatories", "status"],
+            ["9/QCPH-THU", "Quy chế mới", "root", "2025-01-02", 2026, 2030, "root,org-a", "in_force"],
+        ]
+    )
+    client.post(reverse("reports:import"), {"what": "regulations", "file": upload})
+    client.post(reverse("reports:import"), {"confirm": "1"})
+    regulation = Regulation.objects.get(number_symbol="9/QCPH-THU")
+    assert set(regulation.signatories.values_list("code", flat=True)) == {"root", "org-a"}
+    upload = xlsx_file(
+        [
+            [
+                "title",
+                "source_regulation",
+                "responsible_parties",
+                "recurrence",
+                "due_day",
+                "due_month",
+                "deliverable",
+                "applies_from",
+                "applies_to",
+                "responsible_rule",
+                "is_active",
+            ],
+            [
+                "Báo cáo sáu tháng",
+                regulation.pk,
+                "org-a",
+                "yearly",
+                15,
+                6,
+                "report",
+                "2026-01-01",
+                "2030-12-31",
+                "named",
+                1,
+            ],
+        ]
+    )
+    response = client.post(reverse("reports:import"), {"what": "obligations", "file": upload})
+    assert response.context["outcome"].ok, response.context["outcome"].errors
+    client.post(reverse("reports:import"), {"confirm": "1"})
+    assert Obligation.objects.get(title="Báo cáo sáu tháng").responsible_parties.get() == world["a"]
+
+
+def test_reporters_cannot_import(client, world):
+    client.force_login(world["users"]["reporter_a"])
+    assert client.get(reverse("reports:import")).status_code == 403

@@ -1,0 +1,229 @@
+import datetime
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from obligations.models import FigureDefinition, Submission, SubmissionVersion, Task
+from regulations.models import Party
+from reports import services
+from reports.models import ConsolidatedReport, GeneratedFile
+from reports.selectors import consolidated_content
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def accept(task, user, *, figures, results, submitted_at):
+    submission = Submission.objects.create(task=task, results=results, figures=figures)
+    SubmissionVersion.objects.create(
+        submission=submission,
+        number=1,
+        sections={"results": results, "limitations": "", "directions": "", "proposals": ""},
+        figures=figures,
+        submitted_by=user,
+        submitted_at=submitted_at,
+        review=SubmissionVersion.Review.ACCEPTED,
+    )
+
+
+@pytest.fixture
+def with_submissions(world):
+    report = world["report"]
+    FigureDefinition.objects.create(obligation=report, code="members", label="Số hội viên", unit="người", order=1)
+    FigureDefinition.objects.create(obligation=report, code="meetings", label="Số cuộc họp", unit="cuộc", order=2)
+    user = world["users"]["reporter_a"]
+    tasks = world["tasks"]
+    accept(
+        tasks["c22"],
+        user,
+        figures={"members": 1200, "meetings": "3"},
+        results="Mặt trận đã giám sát 12 dự án.",
+        submitted_at=at(2022, 12, 16),
+    )
+    accept(
+        tasks["a21"],
+        user,
+        figures={"members": 800},
+        results="Hội Nông dân tuyên truyền.",
+        submitted_at=at(2021, 12, 10),
+    )
+    return world
+
+
+def test_content_is_prefilled_from_the_accepted_submissions(with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    assert report.task == world["tasks"]["f22"]
+    content = consolidated_content(report)
+    parties = [row["party"] for row in content["rows"]]
+    assert parties == [world["a"].name, world["b"].name, world["c"].name]  # the focal agency is not listed
+    by_party = {row["party"]: row for row in content["rows"]}
+    assert by_party[world["c"].name]["on_time"] is False
+    assert by_party[world["c"].name]["submitted_at"] == "16/12/2022 09:00"
+    assert by_party[world["a"].name]["status"] == Task.Status.OVERDUE
+    assert [entry["party"] for entry in content["sections"]] == [world["c"].name]
+    figures = {figure["code"]: figure for figure in content["figures"]}
+    assert figures["members"]["total"] == "1.200"
+    assert figures["meetings"]["total"] == "3"
+    assert content["summary"] == {"expected": 3, "done": 1, "on_time": 0, "late": 1}
+
+
+def test_draft_finalised_submitted_completes_the_rollup_on_time(client, with_submissions, frozen):
+    world = with_submissions
+    client.force_login(world["users"]["focal"])
+    response = client.post(
+        reverse("reports:consolidated_list"), {"jurisdiction": world["root"].pk, "period": world["periods"][2022].pk}
+    )
+    report = ConsolidatedReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    assert client.get(report.get_absolute_url()).status_code == 200
+    fields = {name: getattr(report, name) for name in ConsolidatedReport.TEXT_FIELDS}
+    fields.update(assessment="Các tổ chức thực hiện tốt quy chế.", place="Thử Nghiệm", signer_name="Nguyễn Văn A")
+    assert client.post(report.get_absolute_url(), fields).status_code == 302
+    client.post(reverse("reports:consolidated_action", args=[report.pk, "finalise"]))
+    report.refresh_from_db()
+    assert report.state == "finalised" and report.snapshot["rows"]
+    client.post(reverse("reports:consolidated_action", args=[report.pk, "submit"]))
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    task = Task.objects.get(pk=world["tasks"]["f22"].pk)
+    assert task.state == Task.State.DONE and task.on_time is True
+
+
+def test_submitting_after_the_25th_completes_the_rollup_late(with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Đánh giá."})
+    services.consolidated_report_finalise(report=report, actor=None)
+    with time_machine.travel(at(2022, 12, 27), tick=False):
+        services.consolidated_report_submit(report=report, actor=world["users"]["focal"])
+    task = Task.objects.get(pk=world["tasks"]["f22"].pk)
+    assert task.state == Task.State.DONE and task.on_time is False
+
+
+def test_finalising_requires_the_assessment_and_locks_editing(with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    with pytest.raises(services.ReportError):
+        services.consolidated_report_finalise(report=report, actor=None)
+    with pytest.raises(services.ReportError):
+        services.consolidated_report_submit(report=report, actor=None)
+    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Tốt."})
+    services.consolidated_report_finalise(report=report, actor=None)
+    with pytest.raises(services.ReportError):
+        services.consolidated_report_update(report=report, actor=None, data={"assessment": "Sửa."})
+
+
+def test_only_the_focal_agency_compiles_and_reporters_see_nothing(client, with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    client.force_login(world["users"]["leader"])
+    assert client.get(report.get_absolute_url()).status_code == 200
+    assert client.post(reverse("reports:consolidated_action", args=[report.pk, "finalise"])).status_code == 403
+    client.force_login(world["users"]["reporter_a"])
+    assert client.get(report.get_absolute_url()).status_code == 403
+    assert client.get(reverse("reports:consolidated_list")).status_code == 403
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(content)
+    if shutil.which("pdftotext"):
+        return subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_the_pdf_keeps_the_names_with_their_diacritics(
+    client, users, demo, tmp_path, django_capture_on_commit_callbacks
+):
+    """Sở Nội vụ compiles Quảng Ngãi's 2025 report; the PDF is rendered by the worker and downloaded."""
+    client.force_login(users["sonoivu"])
+    qn = Party.objects.get(code="qn-ubnd")
+    from obligations.models import Period
+
+    period = Period.objects.get(kind="year", year=2025)
+    client.post(reverse("reports:consolidated_list"), {"jurisdiction": qn.pk, "period": period.pk})
+    report = ConsolidatedReport.objects.get(jurisdiction=qn, period=period)
+    assert report.task.party.code == "qn-snv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:consolidated_action", args=[report.pk, "pdf"]))
+    generated = GeneratedFile.objects.get()
+    assert response["Location"] == generated.get_absolute_url()
+    assert generated.status == GeneratedFile.Status.DONE, generated.error
+    status_page = client.get(generated.get_absolute_url())
+    assert generated.sha256 in status_page.content.decode()
+    download = client.get(reverse("reports:file_download", args=[generated.pk]))
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content)
+    assert content.startswith(b"%PDF")
+    assert hashlib.sha256(content).hexdigest() == generated.sha256
+    text = " ".join(pdf_text(content, tmp_path).split())  # table cells wrap long names over lines
+    for name in (
+        "Hội Cựu chiến binh tỉnh Quảng Ngãi",
+        "Liên đoàn Lao động tỉnh Quảng Ngãi",
+        "Hội Liên hiệp Phụ nữ tỉnh Quảng Ngãi",
+        "Hội Nông dân tỉnh Quảng Ngãi",
+    ):
+        assert name in text, name
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Nơi nhận" in text and "./." in text
+    # Somebody else cannot fetch the file.
+    client.force_login(users["lanhdao"])
+    assert client.get(reverse("reports:file_download", args=[generated.pk])).status_code == 404
+    assert datetime.date.today()  # keep the import used
+
+
+def test_a_pending_file_page_refreshes_itself(client, world):
+    generated = GeneratedFile.objects.create(kind="export", requested_by=world["users"]["focal"])
+    client.force_login(world["users"]["focal"])
+    html = client.get(generated.get_absolute_url()).content.decode()
+    assert 'http-equiv="refresh"' in html
+    fragment = client.get(generated.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "<html" not in fragment
+
+
+def test_the_same_renderer_prints_the_directive_and_the_notice_of_conclusions(
+    client, users, tmp_path, django_capture_on_commit_callbacks
+):
+    from regulations.models import Document, Meeting
+
+    client.force_login(users["admin"])
+    directive = Document.objects.get(number_symbol="106/UBND-KGVX")
+    meeting = Meeting.objects.get(notice__isnull=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:document_pdf", args=[directive.pk]))
+        client.post(reverse("reports:meeting_pdf", args=[meeting.pk]))
+    directive_pdf, notice_pdf = GeneratedFile.objects.order_by("pk")
+    assert directive_pdf.status == notice_pdf.status == GeneratedFile.Status.DONE
+    text = " ".join(pdf_text(directive_pdf.file.read(), tmp_path).split())
+    assert "106/UBND-KGVX" in text and "Y Ngọc" in text and "Kính gửi" in text
+    text = " ".join(pdf_text(notice_pdf.file.read(), tmp_path).split())
+    assert "THÔNG BÁO" in text and "Nguyễn Công Lực" in text and "phòng nội vụ" in text.lower()
+    assert "05/3/2023" in text  # the fifth conclusion's deadline
+
+
+def test_a_document_outside_the_scope_cannot_be_printed(client, users):
+    from regulations.models import Document
+
+    client.force_login(users["hnd"])
+    notice = Document.objects.get(kind="conclusion_notice")
+    assert client.post(reverse("reports:document_pdf", args=[notice.pk])).status_code == 404
+    assert not GeneratedFile.objects.exists()
