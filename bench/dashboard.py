@@ -47,6 +47,31 @@ def setup_django(db_url: str | None = None) -> None:
     call_command("migrate", verbosity=0)
 
 
+def create_province(tag: str, name: str):
+    """A province's People's Committee and its Sở Nội vụ as the focal agency (bench data)."""
+    from regulations.models import Party
+
+    root = Party.objects.create(
+        code=f"{tag}-root",
+        name=f"Ủy ban nhân dân tỉnh {name}",
+        short_name=f"UBND tỉnh {name}",
+        kind="state",
+        level="province",
+        is_jurisdiction=True,
+    )
+    focal = Party.objects.create(
+        code=f"{tag}-snv",
+        name=f"Sở Nội vụ tỉnh {name}",
+        short_name=f"SNV {name}",
+        kind="state",
+        level="province",
+        parent=root,
+    )
+    Party.objects.filter(pk=root.pk).update(focal_agency=focal)
+    root.refresh_from_db()
+    return root, focal
+
+
 def build_world(parties: int, periods: int, obligations: int) -> dict:
     """A province (root jurisdiction + focal agency), `parties` organisations under district jurisdictions
     of 100, `obligations` yearly report obligations and their tasks for `periods` years. Idempotent."""
@@ -66,23 +91,7 @@ def build_world(parties: int, periods: int, obligations: int) -> dict:
     random.seed(5)
     started = time.perf_counter()
     with transaction.atomic():
-        root = Party.objects.create(
-            code=f"{tag}-root",
-            name="Ủy ban nhân dân tỉnh Thử Tải",
-            short_name="UBND tỉnh Thử Tải",
-            kind="state",
-            level="province",
-            is_jurisdiction=True,
-        )
-        focal = Party.objects.create(
-            code=f"{tag}-snv",
-            name="Sở Nội vụ tỉnh Thử Tải",
-            short_name="SNV Thử Tải",
-            kind="state",
-            level="province",
-            parent=root,
-        )
-        Party.objects.filter(pk=root.pk).update(focal_agency=focal)
+        root, focal = create_province(tag, "Thử Tải")
         districts = []
         for d in range((parties + 99) // 100):
             districts.append(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dashboard import setup_django
+from dashboard import create_province, setup_django
 
 PARAGRAPH = (
     "Trong năm, đơn vị đã phối hợp chặt chẽ với Ủy ban nhân dân tỉnh tổ chức tuyên truyền, vận động hội viên, "
@@ -43,24 +43,7 @@ def build(organisations: int):
     tz = datetime.timezone(datetime.timedelta(hours=7))
     with transaction.atomic():
         user = User.objects.create_user(f"{tag}-focal", password="bench-only-not-a-secret")
-        root = Party.objects.create(
-            code=f"{tag}-root",
-            name="Ủy ban nhân dân tỉnh Thử In",
-            short_name="UBND Thử In",
-            kind="state",
-            level="province",
-            is_jurisdiction=True,
-        )
-        focal = Party.objects.create(
-            code=f"{tag}-snv",
-            name="Sở Nội vụ tỉnh Thử In",
-            short_name="SNV",
-            kind="state",
-            level="province",
-            parent=root,
-        )
-        Party.objects.filter(pk=root.pk).update(focal_agency=focal)
-        root.refresh_from_db()
+        root, focal = create_province(tag, "Thử In")
         orgs = [
             Party.objects.create(
                 code=f"{tag}-o{n}",

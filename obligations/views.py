@@ -140,7 +140,11 @@ def _report_page(request, task, form, *, conflict=None, status=200):
         request,
         "obligations/task_report.html",
         {
-            "task": task, "form": form, "submission": submission, "attachments": attachments, "conflict": conflict,
+            "task": task,
+            "form": form,
+            "submission": submission,
+            "attachments": attachments,
+            "conflict": conflict,
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         },
         status=status,

@@ -306,7 +306,19 @@ class Regulation(SearchableModel):
         return f"{self.term_start} - {self.term_end}"
 
 
-class Document(SearchableModel):
+class AddressedMixin:
+    """The Kính gửi and Nơi nhận blocks of an administrative document, one name per non-blank line."""
+
+    @property
+    def addressee_lines(self) -> list[str]:
+        return [line for line in self.addressees.splitlines() if line.strip()]
+
+    @property
+    def distribution_lines(self) -> list[str]:
+        return [line for line in self.distribution.splitlines() if line.strip()]
+
+
+class Document(AddressedMixin, SearchableModel):
     """An administrative document (văn bản): a directive, a notice of conclusions, a plan or a report."""
 
     class Kind(models.TextChoices):
@@ -375,14 +387,6 @@ class Document(SearchableModel):
 
     def get_absolute_url(self):
         return reverse("regulations:document_detail", args=[self.pk])
-
-    @property
-    def addressee_lines(self) -> list[str]:
-        return [line for line in self.addressees.splitlines() if line.strip()]
-
-    @property
-    def distribution_lines(self) -> list[str]:
-        return [line for line in self.distribution.splitlines() if line.strip()]
 
 
 class DocumentItem(models.Model):

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from obligations.models import Period, Task
-from regulations.models import Party
+from regulations.models import AddressedMixin, Party
 
 
-class ConsolidatedReport(models.Model):
+class ConsolidatedReport(AddressedMixin, models.Model):
     """The focal agency's roll-up (báo cáo tổng hợp) of one jurisdiction for one period."""
 
     class State(models.TextChoices):
@@ -95,14 +95,6 @@ class ConsolidatedReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
-
-    @property
-    def addressee_lines(self) -> list[str]:
-        return [line for line in self.addressees.splitlines() if line.strip()]
-
-    @property
-    def distribution_lines(self) -> list[str]:
-        return [line for line in self.distribution.splitlines() if line.strip()]
 
 
 class GeneratedFile(models.Model):
