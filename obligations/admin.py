@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from .models import (
     Attachment,
@@ -12,7 +12,7 @@ from .models import (
     Task,
     TaskEvent,
 )
-from .resources import ObligationResource, TaskResource
+from .resources import AllFiguresSubmissionResource, ObligationResource, TaskResource
 from .services import tasks_generate
 
 
@@ -43,7 +43,9 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(ImportExportModelAdmin):
+class TaskAdmin(ExportMixin, admin.ModelAdmin):
+    """Tasks are exported, never imported: they are made by tasks_generate and change through the services."""
+
     resource_classes = [TaskResource]
     list_display = ["obligation", "party", "period", "due_date", "state", "on_time"]
     list_filter = ["state", "period", "obligation__recurrence"]
@@ -75,7 +77,8 @@ ObligationAdmin.inlines = [FigureDefinitionInline]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(ExportMixin, ReadOnlyAdmin):
+    resource_classes = [AllFiguresSubmissionResource]
     list_display = ["task", "revision", "updated_by", "updated_at"]
     list_select_related = ["task__obligation", "task__party", "task__period", "updated_by"]
 

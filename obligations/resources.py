@@ -212,3 +212,11 @@ def export_submissions_queryset(queryset):
     return queryset.select_related("task__party", "task__obligation", "task__period").order_by(
         "task__period__year", "task__party__path", "pk"
     )
+
+
+class AllFiguresSubmissionResource(SubmissionResource):
+    """The admin's export of submissions: a column for every figure that any obligation asks for."""
+
+    def __init__(self, **kwargs):
+        definitions = FigureDefinition.objects.order_by("obligation_id", "order", "pk")
+        super().__init__(figure_definitions=list(definitions), **kwargs)

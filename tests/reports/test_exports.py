@@ -4,7 +4,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from obligations.models import FigureDefinition, Submission, Task
@@ -74,6 +74,25 @@ def test_submission_export_has_a_column_per_figure(client, world, frozen):
     assert rows[0][-1] == "Số hội viên (người)"
     assert rows[1][-1] == 1200
     assert rows[1][0] == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Thử Nghiệm"
+
+
+def test_the_admin_exports_submissions_with_their_figures(admin_client, world):
+    """From the admin too (superuser): a column per figure, formula cells escaped; tasks cannot be imported."""
+    FigureDefinition.objects.create(obligation=world["report"], code="members", label="Số hội viên", unit="người")
+    Submission.objects.create(task=world["tasks"]["c22"], results="=HYPERLINK(1)", figures={"members": 1200})
+    url = reverse("admin:obligations_submission_export")
+    form = admin_client.get(url).context["form"]
+    csv_index = next(value for value, label in form.fields["format"].choices if str(label).lower() == "csv")
+    data = {"format": csv_index, "resource": 0} | {
+        name: "on" for name in form.resource_fields["AllFiguresSubmissionResource"]
+    }
+    rows = csv_rows(admin_client.post(url, data).content)
+    assert rows[0][-1] == "Số hội viên (người)"
+    assert rows[1][-1] == "1200"
+    assert "'=HYPERLINK(1)" in rows[1]
+    assert admin_client.get(reverse("admin:obligations_task_export")).status_code == 200
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:obligations_task_import")
 
 
 def _queries(client, url) -> int:
