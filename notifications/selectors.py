@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from obligations.selectors import get_obligation_for_user, get_task_for_user
-from regulations.models import Membership, Party
+from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of
+from regulations.models import Party
 from regulations.selectors import user_scope
 
 from .models import Matter, Notification
@@ -21,13 +21,15 @@ def get_entry_for_user(user, pk) -> Notification:
     return entry
 
 
-def _membership_party_ids(user) -> set[int]:
-    return set(Membership.objects.filter(user=user).values_list("party_id", flat=True))
+def _membership_party_ids(user) -> frozenset[int]:
+    return user_scope(user).own_party_ids  # computed once per request
 
 
 def matters_visible_to(user) -> QuerySet[Matter]:
     """The raising party's users; the focal agency of its jurisdiction; the People's Committee once forwarded."""
-    base = Matter.objects.select_related("raised_by_party", "raised_by", "jurisdiction", "task__period", "obligation")
+    base = Matter.objects.select_related(
+        "raised_by_party", "raised_by", "jurisdiction", "task__period", "task__obligation", "obligation"
+    )
     if not user.is_authenticated or not user.is_active:
         return base.none()
     if user_scope(user).everything:
@@ -47,14 +49,17 @@ def get_matter_for_user(user, pk) -> Matter:
     return matter
 
 
+def _oversees(user, party_id) -> bool:
+    """An oversight role (office, focal, leader, admin) in that party; a reporter there does not count."""
+    return any(m.party_id == party_id and m.is_oversight for m in memberships_of(user))
+
+
 def is_focal_for(user, matter: Matter) -> bool:
-    return user_scope(user).everything or matter.jurisdiction.focal_agency_id in _membership_party_ids(user)
+    return user_scope(user).everything or _oversees(user, matter.jurisdiction.focal_agency_id)
 
 
 def is_committee_for(user, matter: Matter) -> bool:
-    return matter.jurisdiction_id in {
-        m.party_id for m in Membership.objects.filter(user=user, role__in=Membership.OVERSIGHT_ROLES)
-    }
+    return _oversees(user, matter.jurisdiction_id)
 
 
 def can_answer(user, matter: Matter) -> bool:

@@ -764,15 +764,20 @@ def matter_raise(*, actor, party, subject: str, body: str, task=None, obligation
         body=body,
     )
     MatterEvent.objects.create(matter=matter, actor=actor, action=MatterEvent.Action.RAISED, message=body)
-    facts = _matter_facts(matter)
-    _matter_notify(
-        matter,
-        focal_users_for(party),
-        _("Phản ánh, kiến nghị mới của %(party)s: %(subject)s") % facts,
-        _("%(party)s gửi phản ánh, kiến nghị về “%(about)s”: %(subject)s. Đề nghị xem xét, trả lời hoặc chuyển UBND.")
-        % facts,
-        actor,
-    )
+    # Stored once and read by every recipient: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _matter_facts(matter)
+        _matter_notify(
+            matter,
+            focal_users_for(party),
+            _("Phản ánh, kiến nghị mới của %(party)s: %(subject)s") % facts,
+            _(
+                "%(party)s gửi phản ánh, kiến nghị về “%(about)s”: %(subject)s. "
+                "Đề nghị xem xét, trả lời hoặc chuyển UBND."
+            )
+            % facts,
+            actor,
+        )
     return matter
 
 
@@ -792,14 +797,16 @@ def matter_answer(*, matter: Matter, actor, answer: str) -> Matter:
     matter.answer, matter.answered_by, matter.answered_at = answer, actor, timezone.now()
     matter.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
     MatterEvent.objects.create(matter=matter, actor=actor, action=MatterEvent.Action.ANSWERED, message=answer)
-    facts = _matter_facts(matter)
-    _matter_notify(
-        matter,
-        [*users_of_party(matter.raised_by_party), matter.raised_by],
-        _("Đã có trả lời phản ánh: %(subject)s") % facts,
-        answer,
-        actor,
-    )
+    # Stored once and read by every recipient: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _matter_facts(matter)
+        _matter_notify(
+            matter,
+            [*users_of_party(matter.raised_by_party), matter.raised_by],
+            _("Đã có trả lời phản ánh: %(subject)s") % facts,
+            answer,
+            actor,
+        )
     return matter
 
 
@@ -812,17 +819,19 @@ def matter_forward(*, matter: Matter, actor, message: str = "") -> Matter:
     matter.status, matter.forwarded_at = Matter.Status.FORWARDED, timezone.now()
     matter.save(update_fields=["status", "forwarded_at", "updated_at"])
     MatterEvent.objects.create(matter=matter, actor=actor, action=MatterEvent.Action.FORWARDED, message=message)
-    facts = _matter_facts(matter) | {"jurisdiction": matter.jurisdiction.name}
-    body = _("Cơ quan đầu mối chuyển phản ánh của %(party)s về “%(about)s” đến %(jurisdiction)s xem xét.") % facts
-    if message:
-        body += " " + message
-    _matter_notify(
-        matter,
-        [*_jurisdiction_users(matter), *users_of_party(matter.raised_by_party)],
-        _("Phản ánh được chuyển UBND xem xét: %(subject)s") % facts,
-        body,
-        actor,
-    )
+    # Stored once and read by every recipient: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _matter_facts(matter) | {"jurisdiction": matter.jurisdiction.name}
+        body = _("Cơ quan đầu mối chuyển phản ánh của %(party)s về “%(about)s” đến %(jurisdiction)s xem xét.") % facts
+        if message:
+            body += " " + message
+        _matter_notify(
+            matter,
+            [*_jurisdiction_users(matter), *users_of_party(matter.raised_by_party)],
+            _("Phản ánh được chuyển UBND xem xét: %(subject)s") % facts,
+            body,
+            actor,
+        )
     return matter
 
 
@@ -836,12 +845,14 @@ def matter_close(*, matter: Matter, actor, message: str = "") -> Matter:
     MatterEvent.objects.create(
         matter=matter, actor=actor, action=MatterEvent.Action.CLOSED, message=(message or "").strip()
     )
-    facts = _matter_facts(matter)
-    _matter_notify(
-        matter,
-        [*focal_users_for(matter.raised_by_party), *users_of_party(matter.raised_by_party)],
-        _("Phản ánh đã đóng: %(subject)s") % facts,
-        _("Phản ánh của %(party)s về “%(about)s” đã được đóng.") % facts,
-        actor,
-    )
+    # Stored once and read by every recipient: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _matter_facts(matter)
+        _matter_notify(
+            matter,
+            [*focal_users_for(matter.raised_by_party), *users_of_party(matter.raised_by_party)],
+            _("Phản ánh đã đóng: %(subject)s") % facts,
+            _("Phản ánh của %(party)s về “%(about)s” đã được đóng.") % facts,
+            actor,
+        )
     return matter

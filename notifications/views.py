@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from regulations.views import paginate
@@ -35,7 +36,11 @@ def mark_one_read(request, pk):
 @require_POST
 def read_all(request):
     count = services.mark_read(request.user)
-    messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Đã đánh dấu %(count)s thông báo là đã đọc.", "Đã đánh dấu %(count)s thông báo là đã đọc.", count)
+        % {"count": count},
+    )
     return redirect("notifications:inbox")
 
 

@@ -646,7 +646,7 @@ class TaskEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_action_display()}"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.get_action_display()}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

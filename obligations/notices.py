@@ -1,7 +1,22 @@
 """What the submission workflow tells people: Vietnamese messages handed to the notifications app,
 which writes the in-app inbox and queues the email after the transaction commits."""
 
+import functools
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+
+def _in_site_language(notice):
+    """A notice is stored once and read by every recipient: write it in the site's language, not the actor's."""
+
+    @functools.wraps(notice)
+    def written(**kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return notice(**kwargs)
+
+    return written
 
 
 def _send(*, recipients, kind: str, subject: str, body: str, task) -> None:
@@ -26,6 +41,7 @@ def _facts(task) -> dict[str, str]:
     }
 
 
+@_in_site_language
 def submitted(*, task, version) -> None:
     from notifications.services import focal_users_for
 
@@ -43,6 +59,7 @@ def submitted(*, task, version) -> None:
     )
 
 
+@_in_site_language
 def accepted(*, task, version) -> None:
     facts = _facts(task) | {"number": version.number}
     on_time = _("đúng hạn") if task.on_time else _("quá hạn")
@@ -56,6 +73,7 @@ def accepted(*, task, version) -> None:
     )
 
 
+@_in_site_language
 def returned(*, task, version) -> None:
     facts = _facts(task) | {"number": version.number, "comment": version.review_comment}
     _send(
@@ -71,6 +89,7 @@ def returned(*, task, version) -> None:
     )
 
 
+@_in_site_language
 def excused(*, task, reason: str) -> None:
     facts = _facts(task) | {"reason": reason}
     _send(

@@ -51,7 +51,7 @@ def task_list(*, user, filters: dict | None = None) -> QuerySet[Task]:
 REPORTING_ROLES = (Membership.Role.REPORTER, Membership.Role.OFFICE, Membership.Role.FOCAL)
 
 
-def _memberships(user) -> list[Membership]:
+def memberships_of(user) -> list[Membership]:
     cached = getattr(user, "_phoihop_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("party"))
@@ -61,7 +61,7 @@ def _memberships(user) -> list[Membership]:
 
 def can_edit_report(user, task: Task) -> bool:
     """The party's own staff write its report (leaders only read)."""
-    return any(m.party_id == task.party_id and m.role in REPORTING_ROLES for m in _memberships(user))
+    return any(m.party_id == task.party_id and m.role in REPORTING_ROLES for m in memberships_of(user))
 
 
 def review_paths(user) -> tuple[str, ...]:
@@ -69,7 +69,7 @@ def review_paths(user) -> tuple[str, ...]:
     cached = getattr(user, "_phoihop_review_paths", None)
     if cached is not None:
         return cached
-    focal_party_ids = [m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL]
+    focal_party_ids = [m.party_id for m in memberships_of(user) if m.role == Membership.Role.FOCAL]
     paths = tuple(
         Party.objects.filter(is_jurisdiction=True, focal_agency_id__in=focal_party_ids).values_list("path", flat=True)
     )
@@ -80,7 +80,7 @@ def review_paths(user) -> tuple[str, ...]:
 def can_review(user, task: Task) -> bool:
     if user.is_superuser:
         return True
-    if task.party_id in {m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL}:
+    if task.party_id in {m.party_id for m in memberships_of(user) if m.role == Membership.Role.FOCAL}:
         return False  # nobody accepts their own agency's report
     return any(task.party.path.startswith(path) for path in review_paths(user))
 
@@ -95,7 +95,7 @@ def tasks_for_review(user) -> QuerySet[Task]:
         condition = Q()
         for path in paths:
             condition |= Q(party__path__startswith=path)
-        own_focal = [m.party_id for m in _memberships(user) if m.role == Membership.Role.FOCAL]
+        own_focal = [m.party_id for m in memberships_of(user) if m.role == Membership.Role.FOCAL]
         queryset = queryset.filter(condition).exclude(party_id__in=own_focal)
     return (
         queryset.with_related()
@@ -107,7 +107,7 @@ def tasks_for_review(user) -> QuerySet[Task]:
 
 def my_open_tasks(user) -> QuerySet[Task]:
     """ "Việc của tôi": the open tasks of the user's own parties, soonest first."""
-    own = [m.party_id for m in _memberships(user) if m.role in REPORTING_ROLES]
+    own = [m.party_id for m in memberships_of(user) if m.role in REPORTING_ROLES]
     return (
         Task.objects.filter(party_id__in=own)
         .exclude(state__in=[Task.State.DONE, Task.State.EXCUSED])

@@ -48,10 +48,8 @@ def user_scope(user) -> Scope:
     memberships = list(Membership.objects.filter(user=user).select_related("party"))
     roles = frozenset(m.role for m in memberships)
     everything = user.is_superuser or Membership.Role.ADMIN in roles
-    paths: list[str] = []
-    for membership in memberships:
-        if membership.is_oversight:
-            paths.append(membership.party.jurisdiction().path)
+    overseen = [m.party for m in memberships if m.is_oversight]
+    paths = _jurisdiction_paths(overseen)
     scope = Scope(
         everything=everything,
         own_party_ids=frozenset(m.party_id for m in memberships),
@@ -60,6 +58,25 @@ def user_scope(user) -> Scope:
     )
     user._phoihop_scope = scope
     return scope
+
+
+def _jurisdiction_paths(parties: list[Party]) -> list[str]:
+    """Party.jurisdiction().path for each party, with one query for all of them."""
+    ancestor_ids = {pk for party in parties if not party.is_jurisdiction for pk in party.ancestor_ids}
+    jurisdictions = (
+        dict(Party.objects.filter(pk__in=ancestor_ids, is_jurisdiction=True).values_list("pk", "path"))
+        if ancestor_ids
+        else {}
+    )
+    paths = []
+    for party in parties:
+        found = (
+            None
+            if party.is_jurisdiction
+            else next((jurisdictions[pk] for pk in reversed(party.ancestor_ids) if pk in jurisdictions), None)
+        )
+        paths.append(found or party.path)
+    return paths
 
 
 def user_parties(user) -> list[Party]:

@@ -1,6 +1,6 @@
 import io
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,11 @@ class ConsolidatedReportAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Xuất số liệu tổng hợp (XLSX)"))
     def export_figures(self, request, queryset):
-        report = queryset.select_related("period", "jurisdiction", "task__obligation").first()
+        reports = list(queryset.select_related("period", "jurisdiction", "task__obligation")[:2])
+        if len(reports) != 1:
+            self.message_user(request, _("Hãy chọn đúng một báo cáo tổng hợp để xuất số liệu."), level=messages.ERROR)
+            return None
+        report = reports[0]
         out = io.BytesIO()
         spec = exports.consolidated_figures_export(report)
         exports.write(spec, "xlsx", out)

@@ -9,6 +9,13 @@ from django.utils.translation import gettext as _
 from obligations.resources import ObligationResource
 from regulations.resources import PartyResource, RegulationResource
 
+
+def row_type_label(import_type: str) -> str:
+    """What django-import-export will do with a row, in the user's words."""
+    labels = {"new": _("thêm mới"), "update": _("cập nhật"), "skip": _("không đổi"), "delete": _("xóa")}
+    return str(labels.get(import_type, import_type))
+
+
 RESOURCES = {
     "parties": PartyResource,
     "regulations": RegulationResource,
@@ -72,7 +79,7 @@ def run_import(what: str, dataset: tablib.Dataset, *, dry_run: bool) -> ImportOu
         errors.append(_message(error.error))
     preview = []
     for number, row in enumerate(result.rows[:200], start=2):
-        preview.append({"line": number, "type": row.import_type, "object": row.object_repr or ""})
+        preview.append({"line": number, "type": row_type_label(row.import_type), "object": row.object_repr or ""})
     return ImportOutcome(
         ok=not errors,
         counts={key: value for key, value in result.totals.items() if value},

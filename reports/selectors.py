@@ -283,7 +283,7 @@ def deadline_calendar(user, filters: DashboardFilters, month: datetime.date, *, 
 
 def consolidated_reports_visible_to(user) -> QuerySet[ConsolidatedReport]:
     return ConsolidatedReport.objects.filter(user_scope(user).party_q("jurisdiction")).select_related(
-        "jurisdiction", "period", "task", "created_by"
+        "jurisdiction", "period", "task__obligation", "created_by"
     )
 
 
@@ -301,6 +301,17 @@ def can_compile(user, jurisdiction: Party) -> bool:
     return Membership.objects.filter(
         user=user, party_id=jurisdiction.focal_agency_id, role__in=[Membership.Role.FOCAL, Membership.Role.ADMIN]
     ).exists()
+
+
+def compilable_jurisdictions(user):
+    """The jurisdictions in the user's scope whose consolidated report the user writes (one query)."""
+    jurisdictions = jurisdictions_visible_to(user).filter(focal_agency__isnull=False)
+    if user.is_superuser:
+        return jurisdictions
+    return jurisdictions.filter(
+        focal_agency__memberships__user=user,
+        focal_agency__memberships__role__in=[Membership.Role.FOCAL, Membership.Role.ADMIN],
+    ).distinct()
 
 
 def rollup_task(jurisdiction: Party, period: Period) -> Task | None:

@@ -6,6 +6,8 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -26,14 +28,18 @@ def generate_file(generated_id: int) -> None:
     if generated is None:
         return  # already done, or claimed by another worker
     try:
-        with override(settings.LANGUAGE_CODE):
+        with override(generated.params.get("language") or settings.LANGUAGE_CODE):
             content, filename = _produce(generated)
         services.generated_file_store(generated=generated, content=content, filename=filename)
     except SoftTimeLimitExceeded:
         services.generated_file_fail(generated=generated, error=_("Quá thời gian cho phép để tạo tệp."))
-    except Exception as error:  # recorded for the user; the log keeps the trace
+    except (Http404, PermissionDenied):  # the user lost access between the request and the work
+        services.generated_file_fail(generated=generated, error=_("Bạn không còn quyền xem dữ liệu này."))
+    except Exception:  # the user gets a plain message; the log keeps the trace for the administrator
         logger.exception("generated file %s failed", generated_id)
-        services.generated_file_fail(generated=generated, error=str(error) or error.__class__.__name__)
+        services.generated_file_fail(
+            generated=generated, error=_("Lỗi hệ thống khi tạo tệp; quản trị viên có thể xem chi tiết trong nhật ký.")
+        )
         if settings.CELERY_TASK_ALWAYS_EAGER and settings.DEBUG:
             raise
 

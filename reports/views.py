@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -174,7 +175,9 @@ def export(request, what: str, fmt: str):
     spec = exports.spec_for(request.user, what, params)
     if spec.count() > settings.EXPORT_ASYNC_THRESHOLD:
         generated = services.generated_file_request(
-            kind=GeneratedFile.Kind.EXPORT, actor=request.user, params={**params, "what": what, "format": fmt}
+            kind=GeneratedFile.Kind.EXPORT,
+            actor=request.user,
+            params={**params, "what": what, "format": fmt, "language": get_language()},
         )
         return redirect(generated)
     out = io.BytesIO()
@@ -227,11 +230,11 @@ def meeting_pdf(request, pk):
 @require_http_methods(["GET", "POST"])
 def consolidated_list(request):
     selectors.require_oversight(request.user)
-    jurisdictions = selectors.jurisdictions_visible_to(request.user).filter(focal_agency__isnull=False)
-    compilable = [j.pk for j in jurisdictions if selectors.can_compile(request.user, j)]
-    form = ConsolidatedCreateForm(request.POST or None, jurisdictions=jurisdictions.filter(pk__in=compilable))
+    compilable = selectors.compilable_jurisdictions(request.user)
+    form = ConsolidatedCreateForm(request.POST or None, jurisdictions=compilable)
+    can_create = compilable.exists()
     if request.method == "POST":
-        if not compilable:
+        if not can_create:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -251,7 +254,7 @@ def consolidated_list(request):
             "reports": selectors.consolidated_reports_visible_to(request.user).order_by(
                 "-period__year", "jurisdiction__path"
             ),
-            "form": form if compilable else None,
+            "form": form if can_create else None,
         },
     )
 
@@ -292,10 +295,11 @@ def consolidated_detail(request, pk):
     )
 
 
+# Lazy: built at import time, translated when shown, in the user's language.
 ACTIONS = {
-    "finalise": (services.consolidated_report_finalise, _("Đã hoàn chỉnh báo cáo.")),
-    "reopen": (services.consolidated_report_reopen, _("Đã mở lại báo cáo để sửa.")),
-    "submit": (services.consolidated_report_submit, _("Đã gửi báo cáo tổng hợp.")),
+    "finalise": (services.consolidated_report_finalise, gettext_lazy("Đã hoàn chỉnh báo cáo.")),
+    "reopen": (services.consolidated_report_reopen, gettext_lazy("Đã mở lại báo cáo để sửa.")),
+    "submit": (services.consolidated_report_submit, gettext_lazy("Đã gửi báo cáo tổng hợp.")),
 }
 
 
@@ -371,8 +375,7 @@ def import_view(request):
 
 
 def _counts_text(counts: dict) -> str:
-    labels = {"new": _("thêm mới"), "update": _("cập nhật"), "skip": _("không đổi"), "delete": _("xóa")}
-    return ", ".join(f"{n} {labels.get(key, key)}" for key, n in counts.items())
+    return ", ".join(f"{n} {imports.row_type_label(key)}" for key, n in counts.items())
 
 
 # --- calendar feed ------------------------------------------------------------------------------------

@@ -22,6 +22,17 @@ DEMO_ROLE_USERS = [
 
 
 @pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in English leaves English active in the thread (LocaleMiddleware never switches back):
+    start the next test in the site's language."""
+    yield
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Uploaded files of each test go to a folder of its own, never into the project's var/."""
     location = tmp_path / "private"

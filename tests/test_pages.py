@@ -235,4 +235,28 @@ def test_task_list_query_count_does_not_grow_with_rows(demo, users, client, djan
 # Session, user, scope memberships (+1 per oversight jurisdiction), filter choices, count, page of rows, years,
 # the header (the user's parties, the inbox's unread count) and the session renewed for the inactivity
 # timeout (savepoint, update, release).
-QUERIES_TASK_LIST = 14
+QUERIES_TASK_LIST = 13
+
+
+LIST_OF_KIND = {
+    "regulation": "regulations:regulation_list",
+    "document": "regulations:document_list",
+    "meeting": "regulations:meeting_list",
+    "party": "regulations:party_list",
+    "obligation": "obligations:obligation_list",
+}
+
+
+@pytest.mark.parametrize(("username", "kind", "key", "expected"), OBJECT_CASES)
+def test_list_pages_show_exactly_what_the_detail_pages_allow(demo, users, client, username, kind, key, expected):
+    """A list that forgot its scope would still answer 200: check which rows it holds."""
+    client.force_login(users[username])
+    page = client.get(reverse(LIST_OF_KIND[kind])).context["page"]
+    listed = set(page.paginator.object_list.values_list("pk", flat=True))
+    assert (_object(kind, key).pk in listed) == (expected == 200)
+
+
+@pytest.mark.parametrize("page", [*LIST_OF_KIND.values(), "obligations:task_list"])
+def test_an_outsider_lists_nothing(demo, users, client, page):
+    client.force_login(users["outsider"])
+    assert client.get(reverse(page)).context["page"].paginator.count == 0

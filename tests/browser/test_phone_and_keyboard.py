@@ -23,7 +23,8 @@ def test_the_reporter_pages_fit_a_phone_without_sideways_scrolling(committed_dem
     task = Task.objects.get(party__code="qn-hnd", period__year=2025)
     log_in(page, base, "hnd")
     for path in [*PAGES, f"/tasks/{task.pk}/", f"/tasks/{task.pk}/report/"]:
-        page.goto(base + path)
+        response = page.goto(base + path)
+        assert response.status == 200 and page.locator("main h1").count() == 1, path  # the page, not an error
         assert _overflow(page) <= 0, path
     # The report form's fields are as wide as the screen allows and big enough to touch.
     box = page.locator("#id_results").bounding_box()
@@ -61,6 +62,7 @@ def test_a_report_can_be_written_and_saved_with_the_keyboard_alone(committed_dem
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.textContent.trim()") == "Lưu bản nháp":
                 break
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Lưu bản nháp"  # reached by Tab
         page.keyboard.press("Enter")
         page.get_by_text("Đã lưu bản nháp.").wait_for()
     assert Submission.objects.get(task=task).results == "Tổ chức 40 hoạt động phối hợp."

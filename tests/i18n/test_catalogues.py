@@ -68,6 +68,8 @@ def test_dates_are_day_month_year_and_numbers_use_vietnamese_separators(language
 
     with translation.override(language):
         assert formats.date_format(datetime.date(2025, 12, 15), "SHORT_DATE_FORMAT") == "15/12/2025"
+        assert formats.date_format(datetime.date(2025, 12, 15)) == "15/12/2025"
+        assert formats.date_format(datetime.datetime(2025, 12, 15, 9, 30), "DATETIME_FORMAT") == "15/12/2025 09:30"
         assert formats.localize_input(datetime.date(2025, 3, 5)) == "05/03/2025"
         assert formats.number_format(decimal.Decimal("1234567.5"), 1, use_l10n=True, force_grouping=True) == (
             "1.234.567,5"

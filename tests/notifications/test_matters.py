@@ -2,11 +2,14 @@
 People's Committee; each step is on the trail and tells the people concerned; others get a 404."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications import services
 from notifications.models import Matter, MatterEvent, Notification
 from obligations.models import Task
+from regulations.models import Membership, Party
 
 
 @pytest.fixture
@@ -120,3 +123,39 @@ def test_a_matter_on_an_obligation(users, task):
         actor=users["hnd"], party=task.party, obligation=task.obligation, subject="Kiến nghị", body="Sửa hạn nộp."
     )
     assert matter.task is None and matter.obligation == task.obligation
+
+
+def test_a_reporter_of_the_focal_agency_may_read_but_not_answer_or_forward(client, users, matter, make_user):
+    """Answering speaks for Sở Nội vụ: an oversight role there, not any account that belongs to it."""
+    clerk = make_user("van-thu-snv", (Party.objects.get(code="qn-snv"), Membership.Role.REPORTER))
+    client.force_login(clerk)
+    assert client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 403
+    assert client.post(reverse("notifications:matter_forward", args=[matter.pk]), {"message": "x"}).status_code == 403
+    matter.refresh_from_db()
+    assert matter.status == Matter.Status.OPEN and not matter.answer
+
+
+def test_the_matter_list_costs_the_same_queries_for_more_matters(client, users, task, django_assert_max_num_queries):
+    def raise_some(n):
+        for i in range(n):
+            services.matter_raise(actor=users["hnd"], party=task.party, task=task, subject=f"Vướng mắc {i}", body=".")
+
+    raise_some(2)
+    client.force_login(users["sonoivu"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("notifications:matter_list")).status_code == 200
+    raise_some(20)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(reverse("notifications:matter_list")).content.decode()
+    assert page.count(task.obligation.title) >= 20
+
+
+def test_a_matter_raised_from_the_english_interface_reaches_the_focal_agency_in_vietnamese(client, users, task):
+    client.force_login(users["hnd"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(
+        reverse("notifications:matter_raise"),
+        {"task": task.pk, "party": task.party_id, "subject": "Vướng mắc số liệu", "body": "Xin hướng dẫn."},
+    )
+    entry = Notification.objects.get(recipient=users["sonoivu"], kind="matter")
+    assert entry.subject.startswith("Phản ánh, kiến nghị mới của ")

@@ -87,6 +87,25 @@ def test_permission_table(returned_task, users, client, url_name, role, expected
     assert response.status_code == expected, (url_name, role)
 
 
+@pytest.mark.parametrize("role", ["sonoivu", "admin"])
+def test_the_302s_of_the_table_are_real_acceptances_and_excusals(returned_task, users, client, role):
+    """The table's 302 for a reviewer is the act itself, not a refusal with a message."""
+    revision = returned_task.submission.revision
+    services.submission_submit(task=returned_task, actor=users["hnd"], expected_revision=revision)
+    client.force_login(users[role])
+    client.post(reverse("obligations:task_review", args=[returned_task.pk]), {"decision": "accept"})
+    returned_task.refresh_from_db()
+    assert returned_task.status == Task.Status.DONE_ON_TIME
+
+
+@pytest.mark.parametrize("role", ["sonoivu", "admin"])
+def test_the_focal_agency_and_the_admin_can_excuse(returned_task, users, client, role):
+    client.force_login(users[role])
+    client.post(reverse("obligations:task_excuse", args=[returned_task.pk]), {"reason": "Hợp nhất đơn vị."})
+    returned_task.refresh_from_db()
+    assert returned_task.state == Task.State.EXCUSED
+
+
 @pytest.mark.parametrize("url_name", list(PERMISSIONS))
 def test_anonymous_users_are_sent_to_log_in(returned_task, client, url_name):
     method, url, data = _urls(returned_task)[url_name]
@@ -195,6 +214,17 @@ def test_the_reviewer_sees_the_submission_waiting_and_accepts_it(task, users, cl
     assert "Tiếp nhận báo cáo" in page  # the trail
 
 
+def test_a_report_submitted_from_the_english_interface_is_announced_in_vietnamese(task, users, client):
+    from notifications.models import Notification
+
+    client.force_login(users["hnd"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    _post_report(client, task, upload=pdf_upload(), upload_kind="signed_scan")
+    _post_report(client, task, revision="1", action="submit")
+    entry = Notification.objects.get(recipient=users["sonoivu"], kind="submission_submitted")
+    assert "đã nộp báo cáo" in entry.subject
+
+
 def test_returning_without_a_comment_shows_the_message(returned_task, users, client):
     client.force_login(users["hnd"])
     _post_report(client, returned_task, revision="1", action="submit")
@@ -224,7 +254,7 @@ def test_compare_shows_what_changed_between_versions(returned_task, users, clien
     assert '<td class="num"><del>42</del></td><td class="num"><ins>45</ins></td>' in page
 
 
-def test_attachments_are_served_only_as_downloads_with_their_name(returned_task, users, client):
+def test_attachments_are_served_with_their_name_and_pdfs_only_sandboxed(returned_task, users, client):
     client.force_login(users["sonoivu"])
     attachment = Attachment.objects.get()
     response = client.get(reverse("obligations:attachment_download", args=[attachment.pk]))
@@ -233,3 +263,6 @@ def test_attachments_are_served_only_as_downloads_with_their_name(returned_task,
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "bao-cao-2025.pdf" in response["Content-Disposition"]
+    # A PDF opens in the browser's viewer, but sandboxed: no script, no form, no same-origin access.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"

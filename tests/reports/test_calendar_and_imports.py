@@ -65,6 +65,7 @@ def test_party_import_previews_then_imports_every_row(client, world, office):
     response = client.post(reverse("reports:import"), {"what": "parties", "file": upload})
     assert response.status_code == 200
     assert response.context["outcome"].ok
+    assert "<td>thêm mới</td>" in response.content.decode()  # what will happen to each row, in words
     assert not Party.objects.filter(code__in=["doan-tn", "hoi-cb"]).exists()  # a preview saves nothing
     response = client.post(reverse("reports:import"), {"confirm": "1"})
     assert response.status_code == 302

@@ -1,14 +1,17 @@
-import datetime
 import hashlib
+import io
 import shutil
 import subprocess
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from obligations.models import FigureDefinition, Submission, SubmissionVersion, Task
-from regulations.models import Party
+from regulations.models import Membership, Party
 from reports import services
 from reports.models import ConsolidatedReport, GeneratedFile
 from reports.selectors import consolidated_content
@@ -188,7 +191,6 @@ def test_the_pdf_keeps_the_names_with_their_diacritics(
     # Somebody else cannot fetch the file.
     client.force_login(users["lanhdao"])
     assert client.get(reverse("reports:file_download", args=[generated.pk])).status_code == 404
-    assert datetime.date.today()  # keep the import used
 
 
 def test_a_pending_file_page_refreshes_itself(client, world):
@@ -227,3 +229,75 @@ def test_a_document_outside_the_scope_cannot_be_printed(client, users):
     notice = Document.objects.get(kind="conclusion_notice")
     assert client.post(reverse("reports:document_pdf", args=[notice.pk])).status_code == 404
     assert not GeneratedFile.objects.exists()
+
+
+def test_the_admin_exports_the_figures_of_exactly_one_report(admin_client, with_submissions, frozen):
+    world = with_submissions
+    reports = [
+        services.consolidated_report_create(
+            jurisdiction=world["root"], period=world["periods"][year], actor=world["users"]["focal"]
+        )
+        for year in (2021, 2022)
+    ]
+    url = reverse("admin:reports_consolidatedreport_changelist")
+    both = {"action": "export_figures", "_selected_action": [r.pk for r in reports]}
+    response = admin_client.post(url, both, follow=True)
+    assert "Hãy chọn đúng một báo cáo tổng hợp để xuất số liệu." in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+
+    one = {"action": "export_figures", "_selected_action": [reports[1].pk]}
+    response = admin_client.post(url, one)
+    assert response["Content-Disposition"] == 'attachment; filename="tong-hop-2022.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][:4] == ["Số hội viên", "người", "1.200", 1]
+
+
+def test_the_consolidated_list_costs_the_same_queries_for_many_jurisdictions(
+    client, world, make_party, django_assert_max_num_queries
+):
+    """Which jurisdictions the user compiles for is one query, not one per jurisdiction."""
+    user = world["users"]["focal"]
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("reports:consolidated_list")).status_code == 200
+    for n in range(10):
+        district = make_party(f"UBND huyện Thử {n}", kind=Party.Kind.STATE, parent=world["root"], is_jurisdiction=True)
+        office = make_party(f"Phòng Nội vụ huyện Thử {n}", kind=Party.Kind.STATE, parent=district)
+        Party.objects.filter(pk=district.pk).update(focal_agency=office)
+        Membership.objects.create(user=user, party=office, role=Membership.Role.FOCAL)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("reports:consolidated_list"))
+    assert len(response.context["form"].fields["jurisdiction"].queryset) == 11
+
+
+def test_the_action_message_speaks_the_users_language(client, with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Tốt."})
+    client.force_login(world["users"]["focal"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("reports:consolidated_action", args=[report.pk, "finalise"]), follow=True)
+    assert "Report finalised." in response.content.decode()
+
+
+def test_a_failed_file_tells_the_user_plainly_and_hides_the_internals(
+    client, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import tasks
+
+    def broken(html):
+        raise RuntimeError("cairo: internal surface error 0x7f")
+
+    monkeypatch.setattr(tasks.pdf, "html_to_pdf", broken)
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    client.force_login(world["users"]["focal"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:consolidated_action", args=[report.pk, "pdf"]))
+    page = client.get(response["Location"]).content.decode()
+    assert "Lỗi hệ thống khi tạo tệp" in page and "cairo" not in page
+    assert GeneratedFile.objects.get().status == GeneratedFile.Status.FAILED

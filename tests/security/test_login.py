@@ -1,9 +1,11 @@
 """Login security: throttling per account and per address, audit entries, session expiry after
 inactivity, and logout everywhere after a password change."""
 
+import datetime
 import logging
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -54,10 +56,15 @@ def test_an_address_is_locked_after_five_failures_whatever_the_account(account, 
     assert _login(client, other.username, PASSWORD, ip="203.0.113.67").status_code == 302
 
 
-def test_a_success_before_the_limit_clears_the_failures(account, client):
+def test_a_success_before_the_limit_clears_the_failures(account, client, settings):
     _login(client, "hoinongdan", "sai")
-    _login(client, "hoinongdan", PASSWORD)
+    assert AccessAttempt.objects.filter(username="hoinongdan").exists()
+    assert _login(client, "hoinongdan", PASSWORD).status_code == 302
     assert not AccessAttempt.objects.filter(username="hoinongdan").exists()
+    client.logout()
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):  # the earlier failure no longer counts towards the limit
+        _login(client, "hoinongdan", f"sai-{n}")
+    assert _login(client, "hoinongdan", PASSWORD).status_code == 302
 
 
 def test_behind_a_proxy_the_forwarded_address_is_the_one_throttled(account, client, settings):
@@ -72,10 +79,17 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_throttled(account, clie
 
 
 def test_the_session_expires_after_inactivity_and_each_request_renews_it(account, client, settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    client.force_login(account)
-    client.get(reverse("home"))
-    assert 0 < client.session.get_expiry_age() <= settings.SESSION_COOKIE_AGE
+    age = settings.SESSION_COOKIE_AGE
+    with time_machine.travel(datetime.datetime(2025, 12, 1, 8, 0, tzinfo=datetime.UTC)) as clock:
+        client.force_login(account)
+        assert client.get(reverse("home")).status_code == 200
+        clock.shift(age - 60)
+        assert client.get(reverse("home")).status_code == 200  # still in, and this request renews it
+        clock.shift(age - 60)
+        assert client.get(reverse("home")).status_code == 200  # past the first expiry: renewed
+        clock.shift(age + 1)
+        response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_changing_the_password_logs_out_every_other_session(account, client, django_user_model):
