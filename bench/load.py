@@ -35,7 +35,7 @@ PDF = (
 )
 SETUP = """
 from django.contrib.auth import get_user_model
-from obligations.demo import demo_load
+from demo.seed import demo_load
 from obligations.models import Obligation
 from obligations.services import tasks_generate
 from regulations.models import Membership, Party, Regulation

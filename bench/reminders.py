@@ -61,7 +61,7 @@ def base_data(parties: int, periods: int) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from obligations.demo import demo_load
+    from demo.seed import demo_load
     from obligations.models import Obligation, Period
     from regulations.models import Membership, Party
 
@@ -176,8 +176,8 @@ def load(size: int, due: int, base: dict, today: datetime.date) -> float:
 
 
 def explain_due_query(as_of: datetime.datetime) -> str:
-    from notifications.services import BATCH_SIZE, _due_schedules
-    from notifications.steps import start_of
+    from reminders.services import BATCH_SIZE, _due_schedules
+    from reminders.steps import start_of
 
     cutoff = start_of(as_of.date() + datetime.timedelta(days=1))
     queryset = _due_schedules(cutoff).select_related("task__obligation", "task__party", "task__period")[:BATCH_SIZE]
@@ -187,7 +187,7 @@ def explain_due_query(as_of: datetime.datetime) -> str:
 def one_pass(as_of: datetime.datetime):
     from django.core import mail
 
-    from notifications.services import reminders_run
+    from reminders.services import reminders_run
 
     mail.outbox = []
     started = time.perf_counter()
@@ -207,7 +207,7 @@ def main() -> None:
     setup_django(url)
     from django.db import connection
 
-    from notifications.steps import LOCAL_TZ
+    from reminders.steps import LOCAL_TZ
 
     try:
         today = datetime.date.today()

@@ -20,17 +20,18 @@ def _beat_schedule(sender, **kwargs):
     sender.conf.beat_schedule = {
         # The daily reminder pass: records due reminders, sends them, then the daily digests.
         "reminders-daily": {
-            "task": "notifications.tasks.run_reminders",
+            "task": "reminders.tasks.run_reminders",
             "schedule": crontab(hour=settings.REMINDER_HOUR, minute=settings.REMINDER_MINUTE),
         },
-        # Retries failed emails after their backoff, and takes back claims of a worker that died.
+        # Sends the outbox a lost broker never announced, retries failed emails after their backoff, and takes
+        # back claims of a worker that died.
         "reminders-retry": {
             "task": "notifications.tasks.retry_deliveries",
             "schedule": crontab(minute="*/10"),
         },
         # A full check that every task has a schedule (the daily pass only looks at new tasks), before the pass.
         "reminders-sync": {
-            "task": "notifications.tasks.sync_schedules",
+            "task": "reminders.tasks.sync_schedules",
             "schedule": crontab(hour=(settings.REMINDER_HOUR - 1) % 24, minute=30),
         },
     }

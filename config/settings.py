@@ -60,10 +60,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "config.apps.ProjectConfig",
+    "notifications",
     "regulations",
     "obligations",
+    "reminders",
+    "matters",
     "reports",
-    "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -280,7 +284,7 @@ if PRODUCTION:
     # /healthz is probed over plain HTTP by the load balancer inside the private network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Reminders and notifications (notifications app) --------------------------------------------------
+# --- Reminders (reminders app) and email (notifications app) -----------------------------------------
 # Defaults for an obligation without its own ReminderPolicy (docs/reminders.md).
 REMINDER_DEFAULT_OFFSETS = [30, 14, 7, 3, 1, 0]  # days before the due date; 0 is the due day itself
 REMINDER_OVERDUE_EVERY_DAYS = 3

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("notifications/", include("notifications.urls")),
+    path("matters/", include("matters.urls")),
     path("reports/", include("reports.urls")),
     path("", include("obligations.urls")),
     path("", include("regulations.urls")),

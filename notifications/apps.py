@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Thông báo")
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)

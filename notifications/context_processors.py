@@ -2,6 +2,6 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
+    from .services import unread_count
 
-    return {"inbox_unread": lambda: Notification.objects.filter(recipient=user).unread().count()}
+    return {"inbox_unread": lambda: unread_count(user)}

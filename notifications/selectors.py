@@ -1,17 +1,13 @@
-"""Reads of the inbox and of matters, always for one user. Anything outside what they may see is a 404."""
+"""Reads of the inbox, always for one user. Another user's entry is a 404."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of
-from regulations.models import Party
-from regulations.selectors import user_scope
-
-from .models import Matter, Notification
+from .models import Notification
 
 
 def inbox_of(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("task")
+    return Notification.objects.filter(recipient=user)
 
 
 def get_entry_for_user(user, pk) -> Notification:
@@ -19,79 +15,3 @@ def get_entry_for_user(user, pk) -> Notification:
     if entry is None:
         raise Http404
     return entry
-
-
-def _membership_party_ids(user) -> frozenset[int]:
-    return user_scope(user).own_party_ids  # computed once per request
-
-
-def matters_visible_to(user) -> QuerySet[Matter]:
-    """The raising party's users; the focal agency of its jurisdiction; the People's Committee once forwarded."""
-    base = Matter.objects.select_related(
-        "raised_by_party", "raised_by", "jurisdiction", "task__period", "task__obligation", "obligation"
-    )
-    if not user.is_authenticated or not user.is_active:
-        return base.none()
-    if user_scope(user).everything:
-        return base
-    ids = _membership_party_ids(user)
-    return base.filter(
-        Q(raised_by_party_id__in=ids)
-        | Q(jurisdiction__focal_agency_id__in=ids)
-        | Q(jurisdiction_id__in=ids, forwarded_at__isnull=False)
-    )
-
-
-def get_matter_for_user(user, pk) -> Matter:
-    matter = matters_visible_to(user).filter(pk=pk).first()
-    if matter is None:
-        raise Http404
-    return matter
-
-
-def _oversees(user, party_id) -> bool:
-    """An oversight role (office, focal, leader, admin) in that party; a reporter there does not count."""
-    return any(m.party_id == party_id and m.is_oversight for m in memberships_of(user))
-
-
-def is_focal_for(user, matter: Matter) -> bool:
-    return user_scope(user).everything or _oversees(user, matter.jurisdiction.focal_agency_id)
-
-
-def is_committee_for(user, matter: Matter) -> bool:
-    return _oversees(user, matter.jurisdiction_id)
-
-
-def can_answer(user, matter: Matter) -> bool:
-    if matter.status == Matter.Status.OPEN:
-        return is_focal_for(user, matter)
-    if matter.status == Matter.Status.FORWARDED:
-        return is_committee_for(user, matter) or is_focal_for(user, matter)
-    return False
-
-
-def can_forward(user, matter: Matter) -> bool:
-    return matter.status == Matter.Status.OPEN and is_focal_for(user, matter)
-
-
-def can_close(user, matter: Matter) -> bool:
-    if matter.status == Matter.Status.CLOSED:
-        return False
-    return matter.raised_by_party_id in _membership_party_ids(user) or is_focal_for(user, matter)
-
-
-def raising_parties(user, *, task=None) -> list[Party]:
-    """The parties on whose behalf the user may raise a matter: their own (for a task: its party)."""
-    ids = _membership_party_ids(user)
-    if task is not None:
-        return [task.party] if task.party_id in ids or user_scope(user).everything else []
-    return list(Party.objects.filter(pk__in=ids).order_by("path"))
-
-
-def matter_target(user, *, task_pk=None, obligation_pk=None):
-    """The task or obligation a new matter is about, fetched through the user's scope (404 otherwise)."""
-    if task_pk:
-        return get_task_for_user(user, task_pk), None
-    if obligation_pk:
-        return None, get_obligation_for_user(user, obligation_pk)
-    raise Http404

@@ -1,11 +1,14 @@
-"""What the submission workflow tells people: Vietnamese messages handed to the notifications app,
-which writes the in-app inbox and queues the email after the transaction commits."""
+"""What the submission workflow tells people: Vietnamese messages handed to the notifications layer,
+which writes the in-app inbox and the email outbox in the same transaction."""
 
 import functools
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from notifications.services import Message, notify
+from regulations.selectors import focal_users_for, users_of_party
 
 
 def _in_site_language(notice):
@@ -20,14 +23,10 @@ def _in_site_language(notice):
 
 
 def _send(*, recipients, kind: str, subject: str, body: str, task) -> None:
-    from notifications.services import notify
-
-    notify(recipients=recipients, kind=kind, subject=subject, body=body, link=task.get_absolute_url(), task=task)
+    notify(recipients=recipients, message=Message(kind=kind, subject=subject, body=body, link=task.get_absolute_url()))
 
 
 def _party_users(task):
-    from notifications.services import users_of_party
-
     return users_of_party(task.party)
 
 
@@ -43,8 +42,6 @@ def _facts(task) -> dict[str, str]:
 
 @_in_site_language
 def submitted(*, task, version) -> None:
-    from notifications.services import focal_users_for
-
     facts = _facts(task) | {"number": version.number}
     _send(
         recipients=focal_users_for(task.party),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import source_views, views
 
 app_name = "obligations"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("review/", views.review_list, name="review_list"),
+    # The sources' pages that show what they oblige (see source_views).
+    path("parties/<int:pk>/", source_views.party_detail, name="party_detail"),
+    path("regulations/<int:pk>/", source_views.regulation_detail, name="regulation_detail"),
+    path("search/", source_views.search, name="search"),
 ]

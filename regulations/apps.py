@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RegulationsConfig(AppConfig):
     name = "regulations"
     verbose_name = _("Văn bản và cơ quan")
-
-    def ready(self):
-        from config import security  # noqa: F401  (connects the login audit receivers)

@@ -149,7 +149,7 @@ class Party(SearchableModel):
             self._refresh_path()
 
     def get_absolute_url(self):
-        return reverse("regulations:party_detail", args=[self.pk])
+        return reverse("obligations:party_detail", args=[self.pk])
 
     def clean(self):
         super().clean()
@@ -299,7 +299,7 @@ class Regulation(SearchableModel):
         return self.number_symbol or self.title
 
     def get_absolute_url(self):
-        return reverse("regulations:regulation_detail", args=[self.pk])
+        return reverse("obligations:regulation_detail", args=[self.pk])
 
     @property
     def term_label(self) -> str:

@@ -144,3 +144,84 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
     for word in search_key(query).split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset
+
+
+# --- Who works where: the people a notice or a reminder goes to ---------------------------------------
+
+
+def _users():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects
+
+
+def users_of_party(party) -> list:
+    """Active users who work for the party (any role)."""
+    return list(_users().filter(is_active=True, memberships__party=party).distinct().order_by("username"))
+
+
+def oversight_users_of(party) -> list:
+    """Active users with an oversight role (office, focal, leader, admin) in the party itself."""
+    return list(
+        _users()
+        .filter(is_active=True, memberships__party=party, memberships__role__in=Membership.OVERSIGHT_ROLES)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def focal_users_for(party) -> list:
+    """The users of the focal agency that follows the party up (Sở Nội vụ, Phòng Nội vụ huyện)."""
+    return focal_users_for_parties([party]).get(party.pk, [])
+
+
+def jurisdictions_of(parties) -> dict[int, Party]:
+    """The nearest People's Committee at or above each party, with one query for all of them."""
+    parties = list(parties)
+    ancestor_ids = {pk for party in parties if not party.is_jurisdiction for pk in party.ancestor_ids}
+    found = {p.pk: p for p in Party.objects.filter(pk__in=ancestor_ids, is_jurisdiction=True)} if ancestor_ids else {}
+    result = {}
+    for party in parties:
+        if party.is_jurisdiction:
+            result[party.pk] = party
+            continue
+        result[party.pk] = next((found[pk] for pk in reversed(party.ancestor_ids) if pk in found), party)
+    return result
+
+
+def focal_users_for_parties(parties) -> dict[int, list]:
+    """For each party, the active oversight users of its jurisdiction's focal agency: two queries in all."""
+    jurisdictions = jurisdictions_of(parties)
+    focal_of = {pk: j.focal_agency_id for pk, j in jurisdictions.items() if j.focal_agency_id}
+    by_focal: dict[int, dict[int, object]] = {pk: {} for pk in set(focal_of.values())}
+    if by_focal:
+        memberships = Membership.objects.filter(
+            party_id__in=list(by_focal), role__in=Membership.OVERSIGHT_ROLES, user__is_active=True
+        ).select_related("user")
+        for membership in memberships:
+            by_focal[membership.party_id].setdefault(membership.user_id, membership.user)
+    return {
+        pk: sorted(by_focal.get(focal_of.get(pk), {}).values(), key=lambda user: user.username) for pk in jurisdictions
+    }
+
+
+def heads_of_parties(party_ids) -> dict[int, list]:
+    """For each party, its active heads (thủ trưởng): one query."""
+    found: dict[int, dict[int, object]] = {pk: {} for pk in party_ids}
+    if found:
+        memberships = Membership.objects.filter(
+            party_id__in=list(found), is_head=True, user__is_active=True
+        ).select_related("user")
+        for membership in memberships:
+            found[membership.party_id].setdefault(membership.user_id, membership.user)
+    return {pk: sorted(users.values(), key=lambda user: user.username) for pk, users in found.items()}
+
+
+def members_of_parties(party_ids) -> dict[int, list]:
+    """For each party, every user who works there, inactive ones included (a reminder records them as
+    skipped rather than forgetting them): one query."""
+    found: dict[int, dict[int, object]] = {pk: {} for pk in party_ids}
+    if found:
+        for membership in Membership.objects.filter(party_id__in=list(found)).select_related("user"):
+            found[membership.party_id].setdefault(membership.user_id, membership.user)
+    return {pk: sorted(users.values(), key=lambda user: user.username) for pk, users in found.items()}

@@ -6,14 +6,11 @@ app_name = "regulations"
 
 urlpatterns = [
     path("parties/", views.party_list, name="party_list"),
-    path("parties/<int:pk>/", views.party_detail, name="party_detail"),
     path("regulations/", views.regulation_list, name="regulation_list"),
-    path("regulations/<int:pk>/", views.regulation_detail, name="regulation_detail"),
     path("regulations/<int:pk>/file/", views.regulation_file, name="regulation_file"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/file/", views.document_file, name="document_file"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-    path("search/", views.search, name="search"),
 ]

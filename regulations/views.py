@@ -5,8 +5,6 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from obligations.selectors import obligations_visible_to, tasks_visible_to
-
 from . import selectors
 from .files import private_file_response
 from .filters import DocumentFilter, MeetingFilter, PartyFilter, RegulationFilter
@@ -29,24 +27,6 @@ def party_list(request):
 
 
 @require_GET
-def party_detail(request, pk):
-    party = selectors.get_party_for_user(request.user, pk)
-    children = selectors.parties_visible_to(request.user).filter(parent=party)
-    predecessors = selectors.parties_visible_to(request.user).filter(successor=party)
-    tasks = tasks_visible_to(request.user).filter(party=party).with_related().with_status()[:20]
-    return render(
-        request,
-        "regulations/party_detail.html",
-        {
-            "party": party,
-            "children": children,
-            "predecessors": predecessors,
-            "tasks": tasks,
-        },
-    )
-
-
-@require_GET
 def regulation_list(request):
     queryset = (
         selectors.regulations_visible_to(request.user)
@@ -60,22 +40,6 @@ def regulation_list(request):
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs),
-        },
-    )
-
-
-@require_GET
-def regulation_detail(request, pk):
-    regulation = selectors.get_regulation_for_user(request.user, pk)
-    return render(
-        request,
-        "regulations/regulation_detail.html",
-        {
-            "regulation": regulation,
-            "signatories": regulation.signatories.order_by("path"),
-            "replaced_by": selectors.regulations_visible_to(request.user).filter(replaces=regulation),
-            "documents": selectors.documents_visible_to(request.user).filter(regulations=regulation),
-            "obligations": obligations_visible_to(request.user).filter(source_regulation=regulation),
         },
     )
 
@@ -150,33 +114,5 @@ def meeting_detail(request, pk):
             "attendees": meeting.attendees.select_related("party"),
             "indicators": meeting.indicators.all(),
             "conclusions": conclusions,
-        },
-    )
-
-
-SEARCH_LIMIT = 20
-
-
-@require_GET
-def search(request):
-    query = request.GET.get("q", "").strip()
-    groups = []
-    if query:
-        user = request.user
-        groups = [
-            ("regulations", selectors.search_filter(selectors.regulations_visible_to(user), query)),
-            ("documents", selectors.search_filter(selectors.documents_visible_to(user), query)),
-            ("meetings", selectors.search_filter(selectors.meetings_visible_to(user), query)),
-            ("obligations", selectors.search_filter(obligations_visible_to(user), query)),
-            ("parties", selectors.search_filter(selectors.parties_visible_to(user), query)),
-        ]
-        groups = [(name, list(qs[:SEARCH_LIMIT])) for name, qs in groups]
-    return render(
-        request,
-        "regulations/search.html",
-        {
-            "query": query,
-            "groups": groups,
-            "total": sum(len(rows) for _name, rows in groups),
         },
     )

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from obligations.demo import demo_load
+from demo.seed import demo_load
 from regulations.models import Membership, Party
 
 DEMO_ROLE_USERS = [

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from obligations import demo_texts
+from demo import texts as demo_texts
 from obligations.models import Obligation, Task
 from regulations.models import Conclusion, Document, Meeting, MeetingIndicator, Party, Regulation
 

@@ -29,7 +29,7 @@ LIST_PAGES = [
     "regulations:document_list",
     "regulations:meeting_list",
     "regulations:party_list",
-    "regulations:search",
+    "obligations:search",
 ]
 
 # Which parties' tasks each account must see: its own, or the whole province for oversight roles.

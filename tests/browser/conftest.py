@@ -71,7 +71,7 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def committed_demo(transactional_db, settings):
-    from obligations.demo import demo_load
+    from demo.seed import demo_load
 
     settings.DEMO_PASSWORD = PASSWORD
     # The server's clock is frozen in 2025 but chromium's is not: a cookie with an expiry date would be

@@ -4,15 +4,18 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationPreference
-from notifications.services import notify
+from notifications.services import Message, notify
 
 
 @pytest.fixture
 def entries(users):
     hnd = users["hnd"]
-    notify(recipients=[hnd], kind="test", subject="Nhắc việc thứ nhất", body="Nội dung một", link="/tasks/1/")
-    notify(recipients=[hnd], kind="test", subject="Nhắc việc thứ hai", body="Nội dung hai")
-    notify(recipients=[users["mttq"]], kind="test", subject="Thư của MTTQ", body="")
+    notify(
+        recipients=[hnd],
+        message=Message(kind="test", subject="Nhắc việc thứ nhất", body="Nội dung một", link="/tasks/1/"),
+    )
+    notify(recipients=[hnd], message=Message(kind="test", subject="Nhắc việc thứ hai", body="Nội dung hai"))
+    notify(recipients=[users["mttq"]], message=Message(kind="test", subject="Thư của MTTQ", body=""))
     return list(Notification.objects.filter(recipient=hnd).order_by("pk"))
 
 
@@ -62,7 +65,7 @@ def test_reading_needs_a_post(client, users, entries):
 
 
 def test_an_external_link_is_not_followed(client, users):
-    notify(recipients=[users["hnd"]], kind="test", subject="Lạ", body="", link="https://example.com/x")
+    notify(recipients=[users["hnd"]], message=Message(kind="test", subject="Lạ", body="", link="https://example.com/x"))
     client.force_login(users["hnd"])
     entry = Notification.objects.get(subject="Lạ")
     assert client.post(reverse("notifications:open", args=[entry.pk])).url == reverse("notifications:inbox")
@@ -88,10 +91,10 @@ def test_inbox_query_count_does_not_grow_with_entries(client, users, django_asse
     hnd = users["hnd"]
     client.force_login(hnd)
     for n in range(3):
-        notify(recipients=[hnd], kind="test", subject=f"Thư {n}", body="")
+        notify(recipients=[hnd], message=Message(kind="test", subject=f"Thư {n}", body=""))
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("notifications:inbox"))
     for n in range(30):
-        notify(recipients=[hnd], kind="test", subject=f"Thêm {n}", body="")
+        notify(recipients=[hnd], message=Message(kind="test", subject=f"Thêm {n}", body=""))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("notifications:inbox"))

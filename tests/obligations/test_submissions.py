@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 
 from obligations import services
 from obligations.models import Attachment, FigureDefinition, Submission, SubmissionVersion, Task, TaskEvent
-from tests.notifications.services_required import require_postgresql
+from tests.services_required import require_postgresql
 
 HANOI = datetime.timezone(datetime.timedelta(hours=7))
 BEFORE_DEADLINE = datetime.datetime(2025, 12, 1, 9, 0, tzinfo=HANOI)

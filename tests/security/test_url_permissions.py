@@ -13,7 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from notifications import services as notification_services
+from matters import services as matter_services
 from notifications.models import Notification
 from obligations import services
 from obligations.models import Attachment, Obligation, Task
@@ -56,7 +56,7 @@ def world(users):
     regulation.signed_file.save("quy-che.pdf", ContentFile(pdf_bytes()))
     document = Document.objects.get(number_symbol="106/UBND-KGVX")
     document.file.save("cong-van.pdf", ContentFile(pdf_bytes()))
-    matter = notification_services.matter_raise(
+    matter = matter_services.matter_raise(
         actor=hnd, party=task.party, subject="Vướng mắc số liệu", body="Đề nghị hướng dẫn cách tính.", task=task
     )
     export = report_services.generated_file_request(kind=GeneratedFile.Kind.EXPORT, actor=hnd, params={"what": "tasks"})
@@ -113,32 +113,32 @@ RULES: dict[str, Rule] = {
     "notifications:read_all": Rule("post", lambda w: reverse("notifications:read_all"), _all(302)),
     "notifications:preferences": Rule("get", lambda w: reverse("notifications:preferences"), _all(200)),
     # Matters: the raising party, the focal agency of its jurisdiction (and the committee once forwarded).
-    "notifications:matter_list": Rule("get", lambda w: reverse("notifications:matter_list"), _all(200)),
-    "notifications:matter_raise": Rule(
+    "matters:matter_list": Rule("get", lambda w: reverse("matters:matter_list"), _all(200)),
+    "matters:matter_raise": Rule(
         "get",
-        lambda w: reverse("notifications:matter_raise") + f"?task={w.task.pk}",
+        lambda w: reverse("matters:matter_raise") + f"?task={w.task.pk}",
         "302 200 404 403 403 403 404 404 200",
     ),
-    "notifications:matter_detail": Rule(
+    "matters:matter_detail": Rule(
         "get",
-        lambda w: reverse("notifications:matter_detail", args=[w.matter.pk]),
+        lambda w: reverse("matters:matter_detail", args=[w.matter.pk]),
         "302 200 404 200 404 404 404 404 200",
     ),
-    "notifications:matter_answer": Rule(
+    "matters:matter_answer": Rule(
         "post",
-        lambda w: reverse("notifications:matter_answer", args=[w.matter.pk]),
+        lambda w: reverse("matters:matter_answer", args=[w.matter.pk]),
         "302 403 404 302 404 404 404 404 302",
         lambda w: {"answer": "Tính theo hướng dẫn của Sở."},
     ),
-    "notifications:matter_forward": Rule(
+    "matters:matter_forward": Rule(
         "post",
-        lambda w: reverse("notifications:matter_forward", args=[w.matter.pk]),
+        lambda w: reverse("matters:matter_forward", args=[w.matter.pk]),
         "302 403 404 302 404 404 404 404 302",
         lambda w: {"note": "Đề nghị UBND tỉnh chỉ đạo."},
     ),
-    "notifications:matter_close": Rule(
+    "matters:matter_close": Rule(
         "post",
-        lambda w: reverse("notifications:matter_close", args=[w.matter.pk]),
+        lambda w: reverse("matters:matter_close", args=[w.matter.pk]),
         "302 302 404 302 404 404 404 404 302",
         lambda w: {"note": "Đã rõ."},
     ),
@@ -186,9 +186,9 @@ RULES: dict[str, Rule] = {
     ),
     # Parties and sources.
     "regulations:party_list": Rule("get", lambda w: reverse("regulations:party_list"), _all(200)),
-    "regulations:party_detail": Rule("get", lambda w: w.party.get_absolute_url(), HND_READERS),
+    "obligations:party_detail": Rule("get", lambda w: w.party.get_absolute_url(), HND_READERS),
     "regulations:regulation_list": Rule("get", lambda w: reverse("regulations:regulation_list"), _all(200)),
-    "regulations:regulation_detail": Rule("get", lambda w: w.regulation.get_absolute_url(), HND_READERS),
+    "obligations:regulation_detail": Rule("get", lambda w: w.regulation.get_absolute_url(), HND_READERS),
     "regulations:regulation_file": Rule(
         "get", lambda w: reverse("regulations:regulation_file", args=[w.regulation.pk]), HND_READERS
     ),
@@ -207,7 +207,7 @@ RULES: dict[str, Rule] = {
     "regulations:meeting_detail": Rule(
         "get", lambda w: w.meeting.get_absolute_url(), "302 404 404 404 404 404 200 404 200"
     ),
-    "regulations:search": Rule("get", lambda w: reverse("regulations:search") + "?q=hoi+nong+dan", _all(200)),
+    "obligations:search": Rule("get", lambda w: reverse("obligations:search") + "?q=hoi+nong+dan", _all(200)),
     # Reports: the dashboard and the consolidated report are for the oversight roles; a generated file is
     # its requester's own; the calendar feed's secret address is its own credential.
     "reports:dashboard": Rule("get", lambda w: reverse("reports:dashboard"), "302 403 403 200 200 200 200 403 200"),

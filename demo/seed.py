@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from obligations.models import LOCAL_TZ, FigureDefinition, Obligation, Task
+from obligations.services import tasks_generate
 from regulations.models import (
     Conclusion,
     Document,
@@ -25,9 +27,7 @@ from regulations.models import (
     Regulation,
 )
 
-from . import demo_texts as T
-from .models import LOCAL_TZ, FigureDefinition, Obligation, Task
-from .services import tasks_generate
+from . import texts as T
 
 Kind, Level, Role = Party.Kind, Party.Level, Membership.Role
 

@@ -6,8 +6,8 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications.services import reminders_run
-from notifications.steps import LOCAL_TZ
+from reminders.services import reminders_run
+from reminders.steps import LOCAL_TZ
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from notifications.models import ReminderPolicy, parse_offsets
-from notifications.steps import steps_for
+from reminders.models import ReminderPolicy, parse_offsets
+from reminders.steps import steps_for
 
 
 def test_offsets_are_parsed_and_sorted_latest_first():

@@ -5,9 +5,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from notifications.models import Delivery
-from notifications.services import reminders_run
-from notifications.steps import LOCAL_TZ
 from obligations.models import Task
+from reminders.services import reminders_run
+from reminders.steps import LOCAL_TZ
 
 DUE = datetime.date(2025, 12, 15)  # the demo's open 2025 report of Hội Nông dân tỉnh Quảng Ngãi
 
@@ -31,8 +31,13 @@ def run_on(day: datetime.date, hour: int = 7, **kwargs):
 
 def steps_to(user, task) -> list[tuple[str, datetime.date]]:
     """(step, local day it was sent) of each email this user got about this task, in order."""
-    rows = Delivery.objects.filter(recipient=user, task=task, status=Delivery.Status.SENT).order_by("sent_at", "pk")
-    return [(row.step, row.sent_at.astimezone(LOCAL_TZ).date()) for row in rows]
+    rows = Delivery.objects.filter(
+        recipient=user, notification__key__startswith=f"reminder:{task.pk}:", status=Delivery.Status.SENT
+    ).order_by("sent_at", "pk")
+    return [
+        (row.notification.key.split(":")[2], row.sent_at.astimezone(LOCAL_TZ).date())
+        for row in rows.select_related("notification")
+    ]
 
 
 @pytest.fixture

@@ -10,10 +10,13 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from notifications import services
-from notifications.models import Delivery, Notification, NotificationPreference, ReminderPolicy, ReminderSchedule
+from notifications.models import Delivery, Notification, NotificationPreference
 from obligations import services as obligation_services
 from obligations.models import Task
 from regulations.models import Membership
+from reminders import services as reminder_services
+from reminders.models import ReminderPolicy, ReminderSchedule
+from reminders.services import reminder_key
 
 from .conftest import DUE, at, days, run_on, steps_to
 
@@ -52,7 +55,14 @@ def test_a_whole_year_follows_the_default_policy(report_task, hnd, sonoivu):
     assert len(to_hnd) == len(expected)
     # Escalation: the focal agency hears of each overdue step from the third day on, once per step.
     assert steps_to(sonoivu, report_task) == overdue_steps(90)
-    assert Delivery.objects.filter(task=report_task, recipient=sonoivu, escalation=True).count() == 30
+    assert (
+        Delivery.objects.filter(
+            notification__key__startswith=f"reminder:{report_task.pk}:",
+            recipient=sonoivu,
+            notification__kind="escalation",
+        ).count()
+        == 30
+    )
 
 
 def test_running_the_pass_twice_sends_nothing_more(report_task, hnd):
@@ -62,7 +72,7 @@ def test_running_the_pass_twice_sends_nothing_more(report_task, hnd):
     run_on(D(2025, 12, 8), hour=23)
     assert len(mail.outbox) == first
     assert steps_to(hnd, report_task) == [("d-7", D(2025, 12, 8))]
-    assert Notification.objects.filter(recipient=hnd, task=report_task, kind="reminder").count() == 1
+    assert Notification.objects.filter(recipient=hnd, link=report_task.get_absolute_url(), kind="reminder").count() == 1
 
 
 def test_a_missed_week_sends_only_what_is_due_now_once(report_task, hnd):
@@ -119,8 +129,12 @@ def test_escalation_reaches_the_focal_agency_and_the_head_once_per_step(report_t
         ("o3", D(2025, 12, 18)),
         ("o6", D(2025, 12, 21)),
     ]
-    escalated = Delivery.objects.filter(task=report_task, recipient=head_of_hnd, escalation=True)
-    assert sorted(escalated.values_list("step", flat=True)) == ["o3", "o6"]
+    escalated = Delivery.objects.filter(
+        notification__key__startswith=f"reminder:{report_task.pk}:",
+        recipient=head_of_hnd,
+        notification__kind="escalation",
+    )
+    assert sorted(key.split(":")[2] for key in escalated.values_list("notification__key", flat=True)) == ["o3", "o6"]
     escalation_mail = [m for m in mail.outbox if m.to == [sonoivu.email] and "chưa hoàn thành" in m.subject]
     assert len(escalation_mail) == 2
     assert "Hội Nông dân tỉnh Quảng Ngãi" in escalation_mail[0].subject
@@ -156,7 +170,7 @@ def test_the_email_names_the_task_its_source_the_due_date_and_days_left(report_t
     assert f"/tasks/{report_task.pk}/" in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html" and "15/12/2025" in html and f"/tasks/{report_task.pk}/" in html
-    [entry] = Notification.objects.filter(recipient=hnd, task=report_task)
+    [entry] = Notification.objects.filter(recipient=hnd, link=report_task.get_absolute_url())
     assert entry.read_at is None and entry.subject in message.subject
 
 
@@ -166,11 +180,16 @@ def test_users_without_email_or_inactive_are_recorded_as_skipped(report_task, de
     gone.email, gone.is_active = "da_nghi@phoihop.example", False
     gone.save()
     run_on(D(2025, 12, 8))
-    rows = {row.recipient.username: row for row in Delivery.objects.filter(task=report_task, step="d-7")}
+    rows = {
+        row.recipient.username: row
+        for row in Delivery.objects.filter(notification__key=reminder_key(report_task.pk, "d-7"))
+    }
     assert rows["khong_thu"].status == Delivery.Status.SKIPPED
-    assert rows["da_nghi"].status == Delivery.Status.SKIPPED
+    assert "da_nghi" not in rows  # a closed account is told nothing
     assert rows["hnd"].status == Delivery.Status.SENT
-    assert Notification.objects.filter(recipient=no_email, task=report_task).count() == 1  # still in the inbox
+    assert (
+        Notification.objects.filter(recipient=no_email, link=report_task.get_absolute_url()).count() == 1
+    )  # still in the inbox
     assert Notification.objects.filter(recipient=gone).count() == 0
 
 
@@ -197,7 +216,7 @@ class BouncingBackend:
         return self.inner.send_messages(messages)
 
 
-BOUNCING = {"default": {"BACKEND": "tests.notifications.test_reminders.BouncingBackend"}}
+BOUNCING = {"default": {"BACKEND": "tests.reminders.test_reminders.BouncingBackend"}}
 
 
 def test_a_bounce_is_recorded_retried_with_backoff_and_does_not_stop_the_pass(report_task, hnd, sonoivu, settings):
@@ -207,11 +226,14 @@ def test_a_bounce_is_recorded_retried_with_backoff_and_does_not_stop_the_pass(re
     with override_settings(MAILERS=BOUNCING):
         result = run_on(D(2025, 12, 18))  # o3: hnd (bounces) and sonoivu (escalation, delivered)
     assert result.retried == 1 and result.sent >= 1
-    row = Delivery.objects.get(task=report_task, step="o3", recipient=hnd)
+    row = Delivery.objects.get(notification__key=reminder_key(report_task.pk, "o3"), recipient=hnd)
     assert row.status == Delivery.Status.PENDING and row.attempts == 1
     assert "SMTPRecipientsRefused" in row.last_error and "User unknown" in row.last_error
     assert row.next_attempt_at == at(D(2025, 12, 18)) + datetime.timedelta(seconds=300)
-    assert Delivery.objects.get(task=report_task, step="o3", recipient=sonoivu).status == Delivery.Status.SENT
+    assert (
+        Delivery.objects.get(notification__key=reminder_key(report_task.pk, "o3"), recipient=sonoivu).status
+        == Delivery.Status.SENT
+    )
     with override_settings(MAILERS=BOUNCING), time_machine.travel(at(D(2025, 12, 18), 7, 6), tick=False):
         services.deliveries_retry()
     row.refresh_from_db()
@@ -234,7 +256,7 @@ def test_a_delivery_that_keeps_bouncing_ends_failed(report_task, hnd, settings):
         run_on(D(2025, 12, 8))
         with time_machine.travel(at(D(2025, 12, 8), 9), tick=False):
             services.deliveries_retry()
-    row = Delivery.objects.get(task=report_task, step="d-7", recipient=hnd)
+    row = Delivery.objects.get(notification__key=reminder_key(report_task.pk, "d-7"), recipient=hnd)
     assert (row.status, row.attempts, row.next_attempt_at) == (Delivery.Status.FAILED, 2, None)
 
 
@@ -307,7 +329,7 @@ def test_send_reminders_command_dry_run_writes_nothing_then_the_real_run_sends(r
         call_command("send_reminders", "--date", "2025-12-08")
         assert "Nhắc việc 08/12/2025" in capsys.readouterr().out
     assert steps_to(hnd, report_task) == [("d-7", D(2025, 12, 1))]  # sent_at is the real clock
-    assert Delivery.objects.get(task=report_task, step="d-7", recipient=hnd).status == "sent"
+    assert Delivery.objects.get(notification__key=reminder_key(report_task.pk, "d-7"), recipient=hnd).status == "sent"
 
 
 def test_a_task_created_in_bulk_gets_a_schedule_from_the_pass(report_task):
@@ -322,14 +344,14 @@ def test_the_beat_schedule_runs_the_pass_daily_at_the_reminder_hour(settings):
 
     app.finalize()
     entry = app.conf.beat_schedule["reminders-daily"]
-    assert entry["task"] == "notifications.tasks.run_reminders"
+    assert entry["task"] == "reminders.tasks.run_reminders"
     assert entry["schedule"].hour == {settings.REMINDER_HOUR}
     assert entry["schedule"].minute == {settings.REMINDER_MINUTE}
     assert app.conf.timezone == "Asia/Ho_Chi_Minh"
 
 
 def test_the_celery_task_runs_the_same_pass(report_task, hnd):
-    from notifications.tasks import run_reminders
+    from reminders.tasks import run_reminders
 
     with time_machine.travel(at(D(2025, 12, 8)), tick=False):
         summary = run_reminders.delay().get()
@@ -341,7 +363,7 @@ def test_a_very_long_title_still_fits_the_inbox_and_the_email(report_task, hnd):
     report_task.obligation.title = "Báo cáo " + "rất dài " * 36
     report_task.obligation.save()
     run_on(D(2025, 12, 18))
-    entry = Notification.objects.get(recipient=hnd, task=report_task)
+    entry = Notification.objects.get(recipient=hnd, link=report_task.get_absolute_url())
     assert len(entry.subject) == 300 and entry.subject.endswith("…")
     assert len([m for m in mail.outbox if m.to == [hnd.email]]) == 1
 
@@ -354,12 +376,12 @@ def test_send_reminders_refuses_a_bad_date():
 
 
 def test_the_nightly_full_sync_finds_tasks_the_incremental_sync_cannot_see(report_task):
-    from notifications.models import ReminderSyncState
+    from reminders.models import ReminderSyncState
 
     ReminderSchedule.objects.filter(task=report_task).delete()
     ReminderSyncState.objects.update_or_create(pk=1, defaults={"last_task_id": report_task.pk + 10_000})
     with time_machine.travel(at(D(2025, 12, 1)), tick=False):
-        assert services.schedules_sync() == 0  # below the mark: not looked at
-        assert services.schedules_sync(full=True) >= 1
+        assert reminder_services.schedules_sync() == 0  # below the mark: not looked at
+        assert reminder_services.schedules_sync(full=True) >= 1
     assert ReminderSchedule.objects.get(task=report_task).next_step == "d-14"
     assert not Task.objects.filter(reminder_schedule__isnull=True).exists()

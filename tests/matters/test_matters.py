@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from notifications import services
-from notifications.models import Matter, MatterEvent, Notification
+from matters import services
+from matters.models import Matter, MatterEvent
+from notifications.models import Notification
 from obligations.models import Task
 from regulations.models import Membership, Party
 
@@ -30,11 +31,11 @@ def matter(users, task):
 
 def test_a_party_raises_a_matter_on_its_task_through_the_page(client, users, task):
     client.force_login(users["hnd"])
-    url = reverse("notifications:matter_raise") + f"?task={task.pk}"
+    url = reverse("matters:matter_raise") + f"?task={task.pk}"
     page = client.get(url)
     assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
     response = client.post(
-        reverse("notifications:matter_raise"),
+        reverse("matters:matter_raise"),
         {"task": task.pk, "party": task.party_id, "subject": "Vướng mắc số liệu", "body": "Xin hướng dẫn."},
     )
     matter = Matter.objects.get()
@@ -46,16 +47,16 @@ def test_a_party_raises_a_matter_on_its_task_through_the_page(client, users, tas
 
 def test_another_partys_task_cannot_be_raised_on(client, users, task):
     client.force_login(users["mttq"])
-    assert client.get(reverse("notifications:matter_raise") + f"?task={task.pk}").status_code in (403, 404)
+    assert client.get(reverse("matters:matter_raise") + f"?task={task.pk}").status_code in (403, 404)
     client.force_login(users["outsider"])
-    assert client.get(reverse("notifications:matter_raise") + f"?task={task.pk}").status_code == 404
+    assert client.get(reverse("matters:matter_raise") + f"?task={task.pk}").status_code == 404
 
 
 @pytest.mark.parametrize(("username", "status"), [("hnd", 200), ("sonoivu", 200), ("mttq", 404), ("outsider", 404)])
 def test_who_sees_an_open_matter(client, users, matter, username, status):
     client.force_login(users[username])
     assert client.get(matter.get_absolute_url()).status_code == status
-    listed = client.get(reverse("notifications:matter_list")).content.decode()
+    listed = client.get(reverse("matters:matter_list")).content.decode()
     assert (matter.subject in listed) == (status == 200)
 
 
@@ -72,9 +73,7 @@ def test_the_focal_agency_answers_and_the_party_is_told(client, users, matter):
     client.force_login(users["sonoivu"])
     page = client.get(matter.get_absolute_url()).content.decode()
     assert "Gửi trả lời" in page and "Chuyển UBND" in page
-    response = client.post(
-        reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "Dùng mẫu kèm Công văn 106."}
-    )
+    response = client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "Dùng mẫu kèm Công văn 106."})
     assert response.status_code == 302
     matter.refresh_from_db()
     assert (matter.status, matter.answer, matter.answered_by) == (
@@ -91,10 +90,10 @@ def test_the_raising_party_cannot_answer_or_forward(client, users, matter):
     client.force_login(users["hnd"])
     page = client.get(matter.get_absolute_url()).content.decode()
     assert "Gửi trả lời" not in page and "Chuyển UBND" not in page
-    assert client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 403
-    assert client.post(reverse("notifications:matter_forward", args=[matter.pk]), {}).status_code == 403
+    assert client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 403
+    assert client.post(reverse("matters:matter_forward", args=[matter.pk]), {}).status_code == 403
     client.force_login(users["mttq"])
-    assert client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 404
+    assert client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 404
     matter.refresh_from_db()
     assert matter.status == "open"
 
@@ -102,9 +101,9 @@ def test_the_raising_party_cannot_answer_or_forward(client, users, matter):
 def test_forwarded_matter_is_answered_by_the_committee_then_closed(client, users, matter):
     services.matter_forward(matter=matter, actor=users["sonoivu"])
     client.force_login(users["vanphong"])
-    client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "UBND tỉnh đã chỉ đạo."})
+    client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "UBND tỉnh đã chỉ đạo."})
     client.force_login(users["hnd"])
-    client.post(reverse("notifications:matter_close", args=[matter.pk]), {"message": "Đã rõ."})
+    client.post(reverse("matters:matter_close", args=[matter.pk]), {"message": "Đã rõ."})
     matter.refresh_from_db()
     assert matter.status == "closed"
     assert [e.action for e in matter.events.all()] == ["raised", "forwarded", "answered", "closed"]
@@ -112,7 +111,7 @@ def test_forwarded_matter_is_answered_by_the_committee_then_closed(client, users
 
 def test_an_empty_answer_is_refused(client, users, matter):
     client.force_login(users["sonoivu"])
-    response = client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "  "})
+    response = client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "  "})
     assert response.status_code == 400 and 'class="errorlist' in response.content.decode()
     matter.refresh_from_db()
     assert matter.status == "open"
@@ -129,8 +128,8 @@ def test_a_reporter_of_the_focal_agency_may_read_but_not_answer_or_forward(clien
     """Answering speaks for Sở Nội vụ: an oversight role there, not any account that belongs to it."""
     clerk = make_user("van-thu-snv", (Party.objects.get(code="qn-snv"), Membership.Role.REPORTER))
     client.force_login(clerk)
-    assert client.post(reverse("notifications:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 403
-    assert client.post(reverse("notifications:matter_forward", args=[matter.pk]), {"message": "x"}).status_code == 403
+    assert client.post(reverse("matters:matter_answer", args=[matter.pk]), {"answer": "x"}).status_code == 403
+    assert client.post(reverse("matters:matter_forward", args=[matter.pk]), {"message": "x"}).status_code == 403
     matter.refresh_from_db()
     assert matter.status == Matter.Status.OPEN and not matter.answer
 
@@ -143,10 +142,10 @@ def test_the_matter_list_costs_the_same_queries_for_more_matters(client, users, 
     raise_some(2)
     client.force_login(users["sonoivu"])
     with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse("notifications:matter_list")).status_code == 200
+        assert client.get(reverse("matters:matter_list")).status_code == 200
     raise_some(20)
     with django_assert_max_num_queries(len(few)):
-        page = client.get(reverse("notifications:matter_list")).content.decode()
+        page = client.get(reverse("matters:matter_list")).content.decode()
     assert page.count(task.obligation.title) >= 20
 
 
@@ -154,7 +153,7 @@ def test_a_matter_raised_from_the_english_interface_reaches_the_focal_agency_in_
     client.force_login(users["hnd"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.post(
-        reverse("notifications:matter_raise"),
+        reverse("matters:matter_raise"),
         {"task": task.pk, "party": task.party_id, "subject": "Vướng mắc số liệu", "body": "Xin hướng dẫn."},
     )
     entry = Notification.objects.get(recipient=users["sonoivu"], kind="matter")

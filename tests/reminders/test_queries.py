@@ -5,7 +5,8 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications import services
+from notifications.services import SendResult
+from reminders import services
 from obligations.models import Task
 from regulations.models import Membership
 
@@ -33,8 +34,8 @@ def _add_due_tasks(report_task, make_party, make_user, count, start):
 
 
 def _queries_of_recording(monkeypatch, day):
-    monkeypatch.setattr(services, "deliveries_send", lambda **kwargs: services.SendResult())
-    monkeypatch.setattr(services, "digests_send", lambda **kwargs: services.SendResult())
+    monkeypatch.setattr(services, "deliveries_send", lambda **kwargs: SendResult())
+    monkeypatch.setattr(services, "digests_send", lambda **kwargs: SendResult())
     with CaptureQueriesContext(connection) as captured:
         result = run_on(day)
     return len(captured.captured_queries), result

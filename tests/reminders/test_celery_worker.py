@@ -15,12 +15,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from demo.seed import demo_load
 from notifications.models import Delivery, Notification
-from obligations.demo import demo_load
 from obligations.models import Task
+from reminders.services import reminder_key
+from tests.services_required import require_postgresql, require_redis
 
 from .conftest import at
-from .services_required import require_postgresql, require_redis
 
 TEST_REDIS_DB = os.environ.get("PHOIHOP_TEST_CELERY_REDIS_DB", "14")
 
@@ -63,24 +64,31 @@ def test_a_real_worker_runs_the_reminder_pass_end_to_end():
 
         with app.connection_for_write(broker) as broker_connection:
             app.send_task(
-                "notifications.tasks.run_reminders",
+                "reminders.tasks.run_reminders",
                 kwargs={"as_of": at(datetime.date(2025, 12, 8)).isoformat()},
                 queue=queue,
                 connection=broker_connection,
             )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
-            if Delivery.objects.filter(task=task, step="d-7", status=Delivery.Status.SENT).exists():
+            if Delivery.objects.filter(
+                notification__key=reminder_key(task.pk, "d-7"), status=Delivery.Status.SENT
+            ).exists():
                 break
             if worker.poll() is not None:
                 break
             time.sleep(0.5)
-        row = Delivery.objects.filter(task=task, step="d-7", recipient__username="hnd").first()
+        row = Delivery.objects.filter(notification__key=reminder_key(task.pk, "d-7"), recipient__username="hnd").first()
         if row is None or row.status != Delivery.Status.SENT:
             worker.terminate()
             output = worker.communicate(timeout=20)[0]
             pytest.fail(f"the worker did not send the reminder; its log:\n{output[-4000:]}")
-        assert Notification.objects.filter(task=task, recipient__username="hnd", kind="reminder").count() == 1
+        assert (
+            Notification.objects.filter(
+                link=task.get_absolute_url(), recipient__username="hnd", kind="reminder"
+            ).count()
+            == 1
+        )
     finally:
         if worker.poll() is None:
             worker.terminate()
