@@ -309,6 +309,15 @@ class Obligation(SearchableModel):
         return [row for row in rows if self.applies_from <= row[3] <= self.applies_to]
 
 
+_COMPARE = {"gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "exact": lambda a, b: a == b}
+
+
+def _holds(instance, lookup: str, value) -> bool:
+    """A field lookup of STATUS_RULES ("deadline__gt") evaluated on an instance, as the database would."""
+    name, _sep, operator = lookup.partition("__")
+    return _COMPARE[operator or "exact"](getattr(instance, name), value)
+
+
 class TaskQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related(
@@ -434,29 +443,34 @@ class Task(models.Model):
                 {"party": _("%(party)s không thuộc các đơn vị thực hiện nhiệm vụ này.") % {"party": self.party}}
             )
 
-    @staticmethod
-    def status_conditions(now: datetime.datetime) -> list[tuple[str, Q]]:
+    # The displayed status, defined once: the first rule whose lookups all hold gives the status. The same
+    # table is read as a database condition (`status_conditions`, for annotations and filters) and
+    # evaluated on an instance (`status_at`), so the list, the filter and the page never disagree. A
+    # returned report is "returned" whatever the date: its lateness shows once it is accepted (done late).
+    STATUS_RULES: tuple[tuple[str, dict[str, object]], ...] = (
+        (Status.DONE_ON_TIME, {"state": "done", "on_time": True}),
+        (Status.DONE_LATE, {"state": "done", "on_time": False}),
+        (Status.EXCUSED, {"state": "excused"}),
+        (Status.RETURNED, {"state": "returned"}),
+        (Status.SUBMITTED, {"state": "submitted"}),
+        (Status.PENDING, {"state": "open", "deadline__gt": "now"}),
+        (Status.OVERDUE, {"state": "open", "deadline__lte": "now"}),
+    )
+
+    @classmethod
+    def status_conditions(cls, now: datetime.datetime) -> list[tuple[str, Q]]:
         """Each displayed status as a database condition, in the order they are tested."""
-        S = Task.Status
         return [
-            (S.DONE_ON_TIME, Q(state="done", on_time=True)),
-            (S.DONE_LATE, Q(state="done", on_time=False)),
-            (S.EXCUSED, Q(state="excused")),
-            (S.RETURNED, Q(state="returned")),
-            (S.SUBMITTED, Q(state="submitted")),
-            (S.PENDING, Q(state="open", deadline__gt=now)),
-            (S.OVERDUE, Q(state="open", deadline__lte=now)),
+            (code, Q(**{key: now if value == "now" else value for key, value in lookups.items()}))
+            for code, lookups in cls.STATUS_RULES
         ]
 
     def status_at(self, now: datetime.datetime | None = None) -> str:
         now = now or timezone.now()
-        if self.state == self.State.DONE:
-            return self.Status.DONE_ON_TIME if self.on_time else self.Status.DONE_LATE
-        if self.state == self.State.OPEN:
-            return self.Status.PENDING if self.deadline > now else self.Status.OVERDUE
-        return {"excused": self.Status.EXCUSED, "returned": self.Status.RETURNED, "submitted": self.Status.SUBMITTED}[
-            self.state
-        ]
+        for code, lookups in self.STATUS_RULES:
+            if all(_holds(self, key, now if value == "now" else value) for key, value in lookups.items()):
+                return code
+        raise ValueError(f"task {self.pk} matches no status rule")  # the rules cover every state
 
     @property
     def status(self) -> str:
@@ -467,7 +481,8 @@ class Task(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.state in (self.State.OPEN, self.State.RETURNED) and self.deadline <= timezone.now()
+        """Open past its deadline: the OVERDUE status, nothing else (a returned report is RETURNED)."""
+        return self.status == self.Status.OVERDUE
 
     def days_left(self, today: datetime.date | None = None) -> int:
         today = today or timezone.localdate()

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from notifications.services import SendResult
-from reminders import services
 from obligations.models import Task
 from regulations.models import Membership
+from reminders import services
 
 from .conftest import run_on
 
