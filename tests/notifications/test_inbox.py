@@ -1,9 +1,10 @@
 """The in-app inbox: the bell's count, unread entries highlighted, mark one or all read, only one's own."""
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from notifications.models import Notification, NotificationPreference
+from notifications.models import Delivery, Notification, NotificationPreference
 from notifications.services import Message, notify
 
 
@@ -98,3 +99,22 @@ def test_inbox_query_count_does_not_grow_with_entries(client, users, django_asse
         notify(recipients=[hnd], message=Message(kind="test", subject=f"Thêm {n}", body=""))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("notifications:inbox"))
+
+
+def test_an_entry_is_unique_per_key_and_recipient_in_the_database(users):
+    hnd = users["hnd"]
+    message = Message(kind="reminder", subject="Nhắc việc", body="", key="reminder:1:d-7")
+    notify(recipients=[hnd, hnd], message=message)
+    notify(recipients=[hnd, users["mttq"]], message=message)
+    assert Notification.objects.filter(key="reminder:1:d-7", recipient=hnd).count() == 1
+    assert Notification.objects.filter(key="reminder:1:d-7", recipient=users["mttq"]).count() == 1
+    assert Delivery.objects.filter(notification__key="reminder:1:d-7").count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(recipient=hnd, kind="reminder", subject="Bản sao", key="reminder:1:d-7")
+
+
+def test_entries_without_a_key_may_repeat(users):
+    message = Message(kind="submission_submitted", subject="Đã nộp báo cáo", body="")
+    notify(recipients=[users["sonoivu"]], message=message)
+    notify(recipients=[users["sonoivu"]], message=message)
+    assert Notification.objects.filter(recipient=users["sonoivu"], kind="submission_submitted").count() == 2

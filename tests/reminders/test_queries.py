@@ -2,9 +2,11 @@
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from notifications.models import Delivery
 from notifications.services import SendResult
 from obligations.models import Task
 from regulations.models import Membership
@@ -52,3 +54,47 @@ def test_recording_queries_do_not_grow_with_due_tasks(report_task, make_party, m
     assert result.steps >= 24
     # The one extra query is the source label of a second obligation (Sở Nội vụ's roll-up is due too).
     assert many <= few + 1
+
+
+def _escalated_parties(report_task, make_party, make_user, count):
+    """`count` organisations whose 2025 report is open, each with a reporter and a head: three days after
+    the due date (the default escalate_after) every one of them escalates to Sở Nội vụ and to its head."""
+    tasks = []
+    for n in range(count):
+        party = make_party(f"Tổ chức quá hạn {n}", parent=report_task.party.parent)
+        for username, is_head in ((f"cb{n}", False), (f"tt{n}", True)):
+            user = make_user(username, (party, Membership.Role.REPORTER))
+            user.email = f"{username}@phoihop.example"
+            user.save(update_fields=["email"])
+            user.memberships.update(is_head=is_head)
+        tasks.append(
+            Task(
+                obligation=report_task.obligation,
+                party=party,
+                period=report_task.period,
+                nominal_due_date=report_task.nominal_due_date,
+                due_date=report_task.due_date,
+                deadline=report_task.deadline,
+            )
+        )
+    Task.objects.bulk_create(tasks)
+
+
+# The reminder pass on an escalation day, sending left out (it costs one UPDATE per email, by design: a
+# worker killed mid-batch must not resend what it had recorded as sent). Members, focal agencies and heads
+# are read once per batch, so the count is the same for 5 and for 50 escalated parties.
+QUERIES_ESCALATION_DAY = 22
+
+
+@pytest.mark.parametrize("escalated", [5, 50])
+def test_an_escalation_day_costs_the_same_queries_for_5_and_50_parties(
+    report_task, make_party, make_user, monkeypatch, escalated
+):
+    _escalated_parties(report_task, make_party, make_user, escalated)
+    run_on(datetime.date(2025, 11, 1))  # schedules for everyone; nothing due yet
+    queries, result = _queries_of_recording(monkeypatch, datetime.date(2025, 12, 18))
+    escalations = Delivery.objects.filter(notification__kind="escalation", recipient__username__startswith="tt")
+    assert escalations.count() == escalated  # every head heard of their party's overdue report
+    assert Delivery.objects.filter(notification__kind="escalation", recipient__username="sonoivu").count() >= escalated
+    assert result.steps >= escalated
+    assert queries == QUERIES_ESCALATION_DAY

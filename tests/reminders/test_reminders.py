@@ -385,3 +385,16 @@ def test_the_nightly_full_sync_finds_tasks_the_incremental_sync_cannot_see(repor
         assert reminder_services.schedules_sync(full=True) >= 1
     assert ReminderSchedule.objects.get(task=report_task).next_step == "d-14"
     assert not Task.objects.filter(reminder_schedule__isnull=True).exists()
+
+
+def test_three_passes_on_one_day_leave_one_inbox_entry_per_step_even_if_the_schedule_is_rewound(report_task, hnd):
+    run_on(D(2025, 12, 8))  # d-7
+    schedule = ReminderSchedule.objects.get(task=report_task)
+    for hour in (11, 15):
+        # Rewind the stored schedule, as a restored backup or a bug would: the database still refuses a copy.
+        ReminderSchedule.objects.filter(pk=schedule.pk).update(next_step="d-7", next_at=at(D(2025, 12, 8), 0))
+        run_on(D(2025, 12, 8), hour=hour)
+    entries = Notification.objects.filter(recipient=hnd, key=reminder_key(report_task.pk, "d-7"))
+    assert entries.count() == 1
+    assert Delivery.objects.filter(notification__in=entries).count() == 1
+    assert len([m for m in mail.outbox if m.to == [hnd.email]]) == 1
