@@ -80,7 +80,9 @@ class NotifyResult:
         return self.inactive + sum(1 for delivery in self.deliveries if delivery.status == Delivery.Status.SKIPPED)
 
 
-def notify_many(*, messages: Iterable[tuple[object, Message]], queue_email: bool = True) -> NotifyResult:
+def notify_many(
+    *, messages: Iterable[tuple[object, Message]], queue_email: bool = True, now: datetime.datetime | None = None
+) -> NotifyResult:
     """Write one inbox entry and one delivery per (recipient, message), in the caller's transaction.
 
     A message whose key the recipient already has is not written again (the unique constraint decides, so
@@ -89,7 +91,9 @@ def notify_many(*, messages: Iterable[tuple[object, Message]], queue_email: bool
     forgotten; closed (inactive) accounts are told nothing and only counted. With
     `queue_email` a worker is asked to send the new emails once the transaction commits; otherwise (a
     reminder pass that sends its own) they wait for `deliveries_send`. Either way the periodic retry
-    sends whatever a lost broker left behind: nothing is lost. A fixed number of queries per call."""
+    sends whatever a lost broker left behind: nothing is lost. `now` is when the emails fall due (a pass
+    run for another day, `send_reminders --date`, sends them as of that day). A fixed number of queries
+    per call."""
     rows: dict[tuple[int, str], tuple[object, Message]] = {}
     plain: list[tuple[object, Message]] = []
     inactive = 0
@@ -143,7 +147,7 @@ def notify_many(*, messages: Iterable[tuple[object, Message]], queue_email: bool
 
     users = {user.pk: user for user, _message in candidates}
     digest = digest_user_ids(users)
-    now = timezone.now()
+    now = now or timezone.now()
     deliveries = []
     for row in entries:
         user = users[row.recipient_id]

@@ -308,7 +308,7 @@ def _record_steps(due: list[tuple[Task, Step]], context: _PassContext, result: P
                     facts=reminder_fact_rows(facts),
                 )
             messages.append((user, _keyed(texts[text_key], reminder_key(task.pk, step.code))))
-    written = notify_many(messages=messages, queue_email=False)
+    written = notify_many(messages=messages, queue_email=False, now=context.now)
     result.deliveries += len(written.deliveries)
     result.skipped += written.skipped
 

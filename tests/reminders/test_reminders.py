@@ -398,3 +398,11 @@ def test_three_passes_on_one_day_leave_one_inbox_entry_per_step_even_if_the_sche
     assert entries.count() == 1
     assert Delivery.objects.filter(notification__in=entries).count() == 1
     assert len([m for m in mail.outbox if m.to == [hnd.email]]) == 1
+
+
+def test_send_reminders_for_a_past_day_sends_that_days_reminders(report_task, hnd, capsys):
+    # Real time is long after the day of the pass: the emails fall due as of the pass's day, not later.
+    with time_machine.travel(at(D(2026, 1, 5)), tick=False):
+        call_command("send_reminders", "--date", "2025-12-08")
+    assert "đã gửi 1" in capsys.readouterr().out
+    assert [m.to for m in mail.outbox] == [[hnd.email]]
