@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from pytest_django.plugin import blocking_manager_key
 
 from demo.seed import demo_load
 from regulations.models import Membership, Party
@@ -47,10 +48,35 @@ def private_storage(settings, tmp_path):
     return location
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo is loaded once per test database (once per xdist worker), committed: each test runs in a
+    transaction that is rolled back, so every test starts from the seeded state without re-seeding it."""
+    with django_db_blocker.unblock():
+        demo_load()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, threads, a real worker) ends by flushing every table, the demo
+    with it: load it again, committed, once that test's fixtures are torn down."""
+    result = yield
+    if _is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            demo_load()
+    return result
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture
 def demo(db):
     """Both seeds loaded as the demo: parties, sources, obligations, tasks and the demo accounts."""
-    demo_load()
     return {party.code: party for party in Party.objects.all()}
 
 

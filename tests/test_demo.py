@@ -39,11 +39,12 @@ def test_seed_demo_twice_changes_nothing(db):
 
 @override_settings(DEBUG=False)
 def test_seed_demo_refuses_outside_debug_unless_asked(db):
+    Party.objects.filter(code="kt-hnd").update(name="Tên trước khi nạp")  # the session's demo, marked
     with pytest.raises(CommandError, match="Từ chối nạp dữ liệu demo"):
         call_command("seed_demo")
-    assert not Party.objects.exists()
+    assert Party.objects.get(code="kt-hnd").name == "Tên trước khi nạp"  # refused: nothing written
     call_command("seed_demo", "--allow-production", stdout=open("/dev/null", "w"))
-    assert Party.objects.filter(code="kt-hnd").exists()
+    assert Party.objects.get(code="kt-hnd").name == "Hội Nông dân tỉnh Kon Tum"
 
 
 def test_the_five_regulations_of_kon_tum(demo):

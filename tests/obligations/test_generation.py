@@ -123,7 +123,7 @@ def simple_obligation(make_party):
 def test_a_due_date_in_tet_moves_to_the_next_working_day_and_keeps_the_written_date(simple_obligation):
     result = tasks_generate(obligations=[simple_obligation["obligation"]])
     assert result.created == 1
-    task = Task.objects.get()
+    task = Task.objects.get(obligation=simple_obligation["obligation"])
     assert task.party == simple_obligation["org"]
     assert task.nominal_due_date == D(2026, 2, 17)
     assert task.due_date == D(2026, 2, 23)
@@ -135,12 +135,12 @@ def test_without_the_move_the_due_date_stays_on_the_holiday(simple_obligation):
     obligation.move_to_working_day = False
     obligation.save()
     tasks_generate(obligations=[obligation])
-    assert Task.objects.get().due_date == D(2026, 2, 17)
+    assert Task.objects.get(obligation=simple_obligation["obligation"]).due_date == D(2026, 2, 17)
 
 
 def test_deadline_is_the_end_of_the_due_day_in_vietnam(simple_obligation):
     tasks_generate(obligations=[simple_obligation["obligation"]])
-    task = Task.objects.get()
+    task = Task.objects.get(obligation=simple_obligation["obligation"])
     with time_machine.travel(datetime.datetime(2026, 2, 23, 23, 59, tzinfo=datetime.UTC) - datetime.timedelta(hours=7)):
         assert task.status_at() == Task.Status.PENDING  # 23:59 on the due day in Hanoi
     with time_machine.travel(datetime.datetime(2026, 2, 23, 17, 0, 1, tzinfo=datetime.UTC)):
@@ -156,7 +156,7 @@ def test_a_party_that_ends_hands_its_future_open_tasks_to_its_successor(simple_o
     successor = make_party("Hội Nông dân tỉnh mới", parent=simple_obligation["ubnd"], valid_from=D(2026, 1, 1))
     moved = party_close(party=org, valid_to=D(2026, 1, 31), successor=successor)
     assert moved == 1
-    task = Task.objects.get()
+    task = Task.objects.get(obligation=simple_obligation["obligation"])
     assert task.party == successor
     assert task.handed_over_from == org
 
@@ -171,12 +171,12 @@ def test_ending_a_party_keeps_its_past_and_finished_tasks(demo):
 def test_a_successor_already_holding_the_duty_gets_no_duplicate(simple_obligation, make_party):
     org, ubnd = simple_obligation["org"], simple_obligation["ubnd"]
     successor = make_party("Hội hợp nhất", parent=ubnd)
-    regulation = Regulation.objects.get()
+    regulation = Regulation.objects.get(issuer=ubnd)
     regulation.signatories.add(successor)
     tasks_generate(obligations=[simple_obligation["obligation"]])
-    assert Task.objects.count() == 2
+    assert Task.objects.filter(obligation=simple_obligation["obligation"]).count() == 2
     party_close(party=org, valid_to=D(2026, 1, 31), successor=successor)
-    old = Task.objects.get(party=org)
+    old = Task.objects.get(party=org, obligation=simple_obligation["obligation"])
     assert old.state == Task.State.EXCUSED
     assert "Hội hợp nhất" in old.excused_reason
     assert Task.objects.filter(party=successor).count() == 1

@@ -67,7 +67,10 @@ def world(db, make_party, make_user):
     periods = {}
     for year in (2021, 2022, 2023):
         start, end = Period.bounds("year", year)
-        periods[year] = Period.objects.create(kind="year", year=year, start=start, end=end)
+        # The session's demo may hold these years already: a period is shared by every jurisdiction.
+        periods[year], _created = Period.objects.get_or_create(
+            kind="year", year=year, quarter=0, defaults={"start": start, "end": end}
+        )
     d21, r21 = datetime.date(2021, 12, 15), datetime.date(2021, 12, 25)
     d22, r22 = datetime.date(2022, 12, 15), datetime.date(2022, 12, 25)
     p21, p22 = periods[2021], periods[2022]
