@@ -5,6 +5,7 @@ from django.http import Http404
 
 from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of
 from regulations.models import Party
+from regulations.rights import Right, require
 from regulations.selectors import user_scope
 
 from .models import Matter
@@ -31,11 +32,29 @@ def matters_visible_to(user) -> QuerySet[Matter]:
     )
 
 
-def get_matter_for_user(user, pk) -> Matter:
-    matter = matters_visible_to(user).filter(pk=pk).first()
+def get_matter_for_user(user, pk, *, right: str = Right.READ) -> Matter:
+    """A matter the user sees (else 404), with the right to act on it (else 403)."""
+    try:
+        matter = matters_visible_to(user).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        matter = None
     if matter is None:
         raise Http404
+    require(matter_allows(user, matter, right), right)
     return matter
+
+
+def matter_allows(user, matter: Matter, right: str) -> bool:
+    """Read: whoever sees it. Answer: the focal agency while open, and the People's Committee (or the focal
+    agency) once forwarded. Forward: the focal agency while open. Close: the raising party or the focal
+    agency, until closed."""
+    rules = {
+        Right.READ: lambda: True,
+        Right.ANSWER: lambda: can_answer(user, matter),
+        Right.FORWARD: lambda: can_forward(user, matter),
+        Right.CLOSE: lambda: can_close(user, matter),
+    }
+    return right in rules and rules[right]()
 
 
 def _oversees(user, party_id) -> bool:

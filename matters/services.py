@@ -9,8 +9,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.services import Message, notify
+from regulations.rights import Right, require, require_actor
 from regulations.selectors import focal_users_for, oversight_users_of, users_of_party
 
+from . import selectors
 from .models import Matter, MatterEvent
 
 
@@ -39,6 +41,9 @@ def matter_raise(*, actor, party, subject: str, body: str, task=None, obligation
         raise MatterError(_("Cần ghi tiêu đề và nội dung phản ánh."), code="empty")
     if task is None and obligation is None:
         raise MatterError(_("Phản ánh phải gắn với một nhiệm vụ."), code="no_subject")
+    # On behalf of one of the actor's own parties (for a task: the task's party), as the page offers.
+    require_actor(actor, Right.REPORT)
+    require(party.pk in {p.pk for p in selectors.raising_parties(actor, task=task)}, Right.REPORT)
     jurisdiction = party.jurisdiction()
     if jurisdiction.focal_agency_id is None:
         raise MatterError(
@@ -81,6 +86,8 @@ def matter_answer(*, matter: Matter, actor, answer: str) -> Matter:
     if not answer:
         raise MatterError(_("Cần ghi nội dung trả lời."), code="empty")
     matter = _locked(matter)
+    require_actor(actor, Right.ANSWER)
+    require(selectors.matter_allows(actor, matter, Right.ANSWER), Right.ANSWER)
     if matter.status in (Matter.Status.ANSWERED, Matter.Status.CLOSED):
         raise MatterError(_("Phản ánh này đã được trả lời hoặc đã đóng."), code="closed")
     matter.status = Matter.Status.ANSWERED
@@ -104,6 +111,8 @@ def matter_answer(*, matter: Matter, actor, answer: str) -> Matter:
 def matter_forward(*, matter: Matter, actor, message: str = "") -> Matter:
     message = (message or "").strip()
     matter = _locked(matter)
+    require_actor(actor, Right.FORWARD)
+    require(selectors.matter_allows(actor, matter, Right.FORWARD), Right.FORWARD)
     if matter.status != Matter.Status.OPEN:
         raise MatterError(_("Chỉ chuyển được phản ánh đang chờ trả lời."), code="not_open")
     matter.status, matter.forwarded_at = Matter.Status.FORWARDED, timezone.now()
@@ -128,6 +137,8 @@ def matter_forward(*, matter: Matter, actor, message: str = "") -> Matter:
 @transaction.atomic
 def matter_close(*, matter: Matter, actor, message: str = "") -> Matter:
     matter = _locked(matter)
+    require_actor(actor, Right.CLOSE)
+    require(selectors.matter_allows(actor, matter, Right.CLOSE), Right.CLOSE)
     if matter.status == Matter.Status.CLOSED:
         raise MatterError(_("Phản ánh này đã đóng."), code="closed")
     matter.status = Matter.Status.CLOSED

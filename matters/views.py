@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from regulations.rights import Right, require
 from regulations.views import paginate
 
 from . import selectors, services
@@ -41,8 +42,7 @@ def matter_raise(request):
         request.user, task_pk=_int(source.get("task")), obligation_pk=_int(source.get("obligation"))
     )
     parties = selectors.raising_parties(request.user, task=task)
-    if not parties:
-        return render(request, "403.html", status=403)
+    require(bool(parties), Right.REPORT)
     form = MatterForm(request.POST or None, parties=parties)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,10 +69,8 @@ def _int(value):
         return None
 
 
-def _matter_action(request, pk, *, allowed, form_class, form_name, act, done):
-    matter = selectors.get_matter_for_user(request.user, pk)
-    if not allowed(request.user, matter):
-        return render(request, "403.html", status=403)
+def _matter_action(request, pk, *, right, form_class, form_name, act, done):
+    matter = selectors.get_matter_for_user(request.user, pk, right=right)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -91,7 +89,7 @@ def matter_answer(request, pk):
     return _matter_action(
         request,
         pk,
-        allowed=selectors.can_answer,
+        right=Right.ANSWER,
         form_class=AnswerForm,
         form_name="answer_form",
         act=lambda matter, data: services.matter_answer(matter=matter, actor=request.user, answer=data["answer"]),
@@ -104,7 +102,7 @@ def matter_forward(request, pk):
     return _matter_action(
         request,
         pk,
-        allowed=selectors.can_forward,
+        right=Right.FORWARD,
         form_class=ForwardForm,
         form_name="forward_form",
         act=lambda matter, data: services.matter_forward(matter=matter, actor=request.user, message=data["message"]),
@@ -117,7 +115,7 @@ def matter_close(request, pk):
     return _matter_action(
         request,
         pk,
-        allowed=selectors.can_close,
+        right=Right.CLOSE,
         form_class=CloseForm,
         form_name="close_form",
         act=lambda matter, data: services.matter_close(matter=matter, actor=request.user, message=data["message"]),

@@ -4,6 +4,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from regulations.models import Membership, Party
+from regulations.rights import Right, require
 from regulations.selectors import (
     _get_or_404,
     documents_visible_to,
@@ -33,8 +34,23 @@ def obligations_visible_to(user) -> QuerySet[Obligation]:
     return Obligation.objects.filter(pk__in=ids)
 
 
-def get_task_for_user(user, pk) -> Task:
-    return _get_or_404(tasks_visible_to(user).with_related().with_status(), pk)
+def get_task_for_user(user, pk, *, right: str = Right.READ) -> Task:
+    """The task if the user may see it (else 404) and holds the right on it (else 403)."""
+    task = _get_or_404(tasks_visible_to(user).with_related().with_status(), pk)
+    require(task_allows(user, task, right), right)
+    return task
+
+
+def task_allows(user, task: Task, right: str) -> bool:
+    """The rule of each right on a task the user already sees: read; report (the party's own staff);
+    review (the focal agency that follows the party up, never its own agency's report)."""
+    if right == Right.READ:
+        return True
+    if right == Right.REPORT:
+        return can_edit_report(user, task)
+    if right == Right.REVIEW:
+        return can_review(user, task)
+    return False
 
 
 def get_obligation_for_user(user, pk) -> Obligation:
@@ -78,11 +94,19 @@ def review_paths(user) -> tuple[str, ...]:
 
 
 def can_review(user, task: Task) -> bool:
+    if not user.is_authenticated:
+        return False
     if user.is_superuser:
         return True
     if task.party_id in {m.party_id for m in memberships_of(user) if m.role == Membership.Role.FOCAL}:
         return False  # nobody accepts their own agency's report
     return any(task.party.path.startswith(path) for path in review_paths(user))
+
+
+def review_queue_for(user) -> QuerySet[Task]:
+    """The review queue of a reviewer (a 403 for anyone who reviews nothing)."""
+    require(user.is_superuser or bool(review_paths(user)), Right.REVIEW)
+    return tasks_for_review(user)
 
 
 def tasks_for_review(user) -> QuerySet[Task]:
@@ -117,12 +141,16 @@ def my_open_tasks(user) -> QuerySet[Task]:
     )
 
 
-def get_attachment_for_user(user, pk) -> Attachment:
-    """An attachment is visible to whoever may see its task."""
-    return _get_or_404(
-        Attachment.objects.filter(submission__task__in=tasks_visible_to(user)).select_related("submission__task"),
+def get_attachment_for_user(user, pk, *, right: str = Right.READ) -> Attachment:
+    """An attachment is visible to whoever may see its task, and follows its task's rights."""
+    attachment = _get_or_404(
+        Attachment.objects.filter(submission__task__in=tasks_visible_to(user)).select_related(
+            "submission__task__party"
+        ),
         pk,
     )
+    require(task_allows(user, attachment.submission.task, right), right)
+    return attachment
 
 
 def get_version_of_task(task: Task, number) -> SubmissionVersion:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from regulations.models import Party
+from regulations.rights import Right, require, require_actor
 
-from . import notices
+from . import notices, selectors
 from .models import Attachment, Obligation, Period, Submission, SubmissionVersion, Task, TaskEvent, end_of_day
 from .workdays import next_working_day
 
@@ -205,6 +206,16 @@ def _lock(task: Task) -> Task:
     return Task.objects.select_for_update().select_related("obligation", "party").get(pk=task.pk)
 
 
+def _lock_for(task: Task, actor, right: str) -> Task:
+    """Lock the task and check that the actor holds the right on it, by the rule the pages use: whoever
+    calls (a view, the admin, an import, a job) cannot do more than the page allows."""
+    require_actor(actor, right)
+    locked = _lock(task)
+    visible = selectors.tasks_visible_to(actor).filter(pk=locked.pk).exists()
+    require(visible and selectors.task_allows(actor, locked, right), right)
+    return locked
+
+
 def refuse_unless_editable(task: Task) -> None:
     if task.state == Task.State.SUBMITTED:
         raise SubmissionError(_("Báo cáo đã được nộp và đang chờ xem xét; không thể sửa."), code="already_submitted")
@@ -224,7 +235,7 @@ def submission_save_draft(
     *, task: Task, actor, sections: dict[str, str], figures: dict[str, str], expected_revision: int
 ) -> Submission:
     """Save the working draft. A save that started from an older revision is refused, not merged."""
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REPORT)
     refuse_unless_editable(task)
     submission = submission_for(task)
     if submission.revision != expected_revision:
@@ -252,7 +263,7 @@ def submission_save_draft(
 def attachment_add(*, task: Task, actor, upload, kind: str) -> Attachment:
     from .uploads import check_upload
 
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REPORT)
     refuse_unless_editable(task)
     checked = check_upload(upload, signed_scan=kind == Attachment.Kind.SIGNED_SCAN)
     submission = submission_for(task)
@@ -279,7 +290,7 @@ def attachment_add(*, task: Task, actor, upload, kind: str) -> Attachment:
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, actor) -> None:
-    task = _lock(attachment.submission.task)
+    task = _lock_for(attachment.submission.task, actor, Right.REPORT)
     refuse_unless_editable(task)
     if attachment.removed_at is None:
         attachment.removed_at = timezone.now()
@@ -307,7 +318,7 @@ def _missing_parts(task: Task, submission: Submission) -> dict[str, list[str]]:
 @transaction.atomic
 def submission_submit(*, task: Task, actor, expected_revision: int) -> SubmissionVersion:
     """Freeze the draft as a new version and hand it to the focal agency."""
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REPORT)
     refuse_unless_editable(task)
     submission = submission_for(task)
     if submission.revision != expected_revision:
@@ -358,7 +369,7 @@ def _pending_version(task: Task) -> SubmissionVersion:
 @transaction.atomic
 def submission_accept(*, task: Task, actor, comment: str = "") -> SubmissionVersion:
     """Accept the pending version. The task is on time when that version was submitted before the deadline."""
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REVIEW)
     version = _pending_version(task)
     version.review = SubmissionVersion.Review.ACCEPTED
     version.reviewed_by, version.reviewed_at, version.review_comment = actor, timezone.now(), comment.strip()
@@ -383,7 +394,7 @@ def submission_return(*, task: Task, actor, comment: str) -> SubmissionVersion:
             code="comment_required",
             field_errors={"comment": [_("Cần ghi ý kiến khi trả lại báo cáo.")]},
         )
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REVIEW)
     version = _pending_version(task)
     version.review = SubmissionVersion.Review.RETURNED
     version.reviewed_by, version.reviewed_at, version.review_comment = actor, timezone.now(), comment
@@ -408,7 +419,7 @@ def task_excuse(*, task: Task, actor, reason: str) -> Task:
         raise SubmissionError(
             _("Cần ghi lý do miễn."), code="reason_required", field_errors={"reason": [_("Cần ghi lý do miễn.")]}
         )
-    task = _lock(task)
+    task = _lock_for(task, actor, Right.REVIEW)
     if task.state == Task.State.DONE:
         raise SubmissionError(_("Nhiệm vụ đã hoàn thành; không thể miễn."), code="accepted")
     if task.state == Task.State.EXCUSED:

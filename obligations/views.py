@@ -2,7 +2,7 @@ import difflib
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from regulations.files import private_file_response
 from regulations.models import Party
+from regulations.rights import Right
 from regulations.selectors import user_scope
 from regulations.views import paginate
 
@@ -153,9 +154,7 @@ def _report_page(request, task, form, *, conflict=None, status=200):
 
 @require_http_methods(["GET", "POST"])
 def task_report(request, pk):
-    task = selectors.get_task_for_user(request.user, pk)
-    if not selectors.can_edit_report(request.user, task):
-        raise PermissionDenied
+    task = selectors.get_task_for_user(request.user, pk, right=Right.REPORT)
     try:
         services.refuse_unless_editable(task)
     except services.SubmissionError as error:
@@ -217,10 +216,8 @@ def task_report(request, pk):
 
 @require_POST
 def attachment_remove(request, pk):
-    attachment = selectors.get_attachment_for_user(request.user, pk)
+    attachment = selectors.get_attachment_for_user(request.user, pk, right=Right.REPORT)
     task = attachment.submission.task
-    if not selectors.can_edit_report(request.user, task):
-        raise PermissionDenied
     try:
         services.attachment_remove(attachment=attachment, actor=request.user)
     except services.SubmissionError as error:
@@ -282,17 +279,13 @@ def version_compare(request, pk):
 
 @require_GET
 def review_list(request):
-    if not request.user.is_superuser and not selectors.review_paths(request.user):
-        raise PermissionDenied
-    tasks = selectors.tasks_for_review(request.user)
+    tasks = selectors.review_queue_for(request.user)
     return render(request, "obligations/review_list.html", {"tasks": tasks})
 
 
 @require_POST
 def task_review(request, pk):
-    task = selectors.get_task_for_user(request.user, pk)
-    if not selectors.can_review(request.user, task):
-        raise PermissionDenied
+    task = selectors.get_task_for_user(request.user, pk, right=Right.REVIEW)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -313,9 +306,7 @@ def task_review(request, pk):
 
 @require_POST
 def task_excuse(request, pk):
-    task = selectors.get_task_for_user(request.user, pk)
-    if not selectors.can_review(request.user, task):
-        raise PermissionDenied
+    task = selectors.get_task_for_user(request.user, pk, right=Right.REVIEW)
     form = ExcuseForm(request.POST)
     try:
         if not form.is_valid():

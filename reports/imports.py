@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 
 from obligations.resources import ObligationResource
 from regulations.resources import PartyResource, RegulationResource
+from regulations.rights import Right, require_actor
+
+from .selectors import require_importer
 
 
 def row_type_label(import_type: str) -> str:
@@ -61,8 +64,11 @@ def _row_of(message: str) -> int:
     return int(digits or 0)
 
 
-def run_import(what: str, dataset: tablib.Dataset, *, dry_run: bool) -> ImportOutcome:
-    """Import every row or none. With dry_run the database is left as it was, whatever happens."""
+def run_import(what: str, dataset: tablib.Dataset, *, dry_run: bool, actor) -> ImportOutcome:
+    """Import every row or none. With dry_run the database is left as it was, whatever happens. The actor
+    must hold the import right, whoever calls (the page, a script)."""
+    require_actor(actor, Right.IMPORT)
+    require_importer(actor)
     resource = RESOURCES[what]()
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
     errors = []

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from obligations.models import FigureDefinition, Obligation, Period, SubmissionVersion, Task
 from obligations.selectors import tasks_visible_to
 from regulations.models import Membership, Party, Regulation
+from regulations.rights import Right, require
 from regulations.selectors import _get_or_404, parties_visible_to, regulations_visible_to, user_scope
 
 from .models import ConsolidatedReport, GeneratedFile
@@ -131,8 +131,7 @@ class Dashboard:
 
 def require_oversight(user) -> None:
     """Dashboards and exports of other parties are for the oversight roles and leaders only."""
-    if not user_scope(user).is_oversight:
-        raise PermissionDenied
+    require(user_scope(user).is_oversight, Right.READ)
 
 
 def jurisdictions_visible_to(user) -> QuerySet[Party]:
@@ -287,13 +286,27 @@ def consolidated_reports_visible_to(user) -> QuerySet[ConsolidatedReport]:
     )
 
 
-def get_consolidated_for_user(user, pk) -> ConsolidatedReport:
+def get_consolidated_for_user(user, pk, *, right: str = Right.READ) -> ConsolidatedReport:
+    """A consolidated report the user sees (else 404), with the right on it (compile: else 403)."""
     require_oversight(user)
-    return _get_or_404(consolidated_reports_visible_to(user), pk)
+    report = _get_or_404(consolidated_reports_visible_to(user), pk)
+    require(right == Right.READ or (right == Right.COMPILE and can_compile(user, report.jurisdiction)), right)
+    return report
+
+
+def can_import(user) -> bool:
+    """Spreadsheet imports are for the People's Committee office and the administrators."""
+    return user.is_authenticated and (user.is_superuser or user_scope(user).has_role("admin", "office"))
+
+
+def require_importer(user) -> None:
+    require(can_import(user), Right.IMPORT)
 
 
 def can_compile(user, jurisdiction: Party) -> bool:
     """The focal agency of a jurisdiction (Sở Nội vụ / Phòng Nội vụ) writes its consolidated report."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
     if user.is_superuser:
         return True
     if jurisdiction.focal_agency_id is None:

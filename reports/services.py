@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from obligations.models import Period, Task
 from obligations.services import task_complete
 from regulations.models import Party
+from regulations.rights import Right, require, require_actor
 
 from . import selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
@@ -24,6 +25,12 @@ class ReportError(Exception):
         self.code = code
 
 
+def _require_compiler(actor, jurisdiction: Party) -> None:
+    """Only the jurisdiction's focal agency writes its consolidated report, whoever calls."""
+    require_actor(actor, Right.COMPILE)
+    require(selectors.can_compile(actor, jurisdiction), Right.COMPILE)
+
+
 def _lock(report: ConsolidatedReport) -> ConsolidatedReport:
     return (
         ConsolidatedReport.objects.select_for_update(of=("self",))
@@ -35,6 +42,7 @@ def _lock(report: ConsolidatedReport) -> ConsolidatedReport:
 @transaction.atomic
 def consolidated_report_create(*, jurisdiction: Party, period: Period, actor) -> ConsolidatedReport:
     """Open (or return the existing) consolidated report of a jurisdiction for a period, pre-filled."""
+    _require_compiler(actor, jurisdiction)
     if not jurisdiction.is_jurisdiction:
         raise ReportError(_("Chỉ lập báo cáo tổng hợp cho một cấp chính quyền."), code="not_jurisdiction")
     existing = ConsolidatedReport.objects.filter(jurisdiction=jurisdiction, period=period).first()
@@ -67,6 +75,7 @@ EDITABLE_FIELDS = ConsolidatedReport.TEXT_FIELDS
 @transaction.atomic
 def consolidated_report_update(*, report: ConsolidatedReport, actor, data: dict) -> ConsolidatedReport:
     report = _lock(report)
+    _require_compiler(actor, report.jurisdiction)
     if not report.is_editable:
         raise ReportError(_("Báo cáo đã hoàn chỉnh; hãy mở lại để sửa."), code="not_editable")
     changed = []
@@ -83,6 +92,7 @@ def consolidated_report_update(*, report: ConsolidatedReport, actor, data: dict)
 def consolidated_report_finalise(*, report: ConsolidatedReport, actor) -> ConsolidatedReport:
     """Freeze the gathered content: what is printed and submitted no longer moves with later reviews."""
     report = _lock(report)
+    _require_compiler(actor, report.jurisdiction)
     if report.state != ConsolidatedReport.State.DRAFT:
         raise ReportError(_("Chỉ hoàn chỉnh được báo cáo đang là dự thảo."), code="not_draft")
     if not report.assessment.strip():
@@ -97,6 +107,7 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor) -> Consol
 @transaction.atomic
 def consolidated_report_reopen(*, report: ConsolidatedReport, actor) -> ConsolidatedReport:
     report = _lock(report)
+    _require_compiler(actor, report.jurisdiction)
     if report.state != ConsolidatedReport.State.FINALISED:
         raise ReportError(_("Chỉ mở lại được báo cáo đã hoàn chỉnh, chưa gửi."), code="not_finalised")
     report.snapshot = {}
@@ -111,6 +122,7 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
     """Send the finalised report to the People's Committee: this completes the focal agency's roll-up task,
     on time when before the end of its due day."""
     report = _lock(report)
+    _require_compiler(actor, report.jurisdiction)
     if report.state != ConsolidatedReport.State.FINALISED:
         raise ReportError(_("Cần hoàn chỉnh báo cáo trước khi gửi."), code="not_finalised")
     now = timezone.now()

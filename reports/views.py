@@ -7,7 +7,6 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
@@ -22,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from obligations.filters import period_years
 from obligations.models import Task
 from regulations.files import private_file_response
-from regulations.selectors import get_document_for_user, get_meeting_for_user, user_scope
+from regulations.rights import Right, require
+from regulations.selectors import get_document_for_user, get_meeting_for_user
 
 from . import calendar_feed, charts, exports, imports, selectors, services
 from .forms import ConsolidatedCreateForm, ConsolidatedForm, DashboardFilterForm, ImportForm
@@ -234,8 +234,7 @@ def consolidated_list(request):
     form = ConsolidatedCreateForm(request.POST or None, jurisdictions=compilable)
     can_create = compilable.exists()
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
+        require(can_create, Right.COMPILE)
         if form.is_valid():
             try:
                 report = services.consolidated_report_create(
@@ -265,8 +264,10 @@ def consolidated_detail(request, pk):
     can_edit = selectors.can_compile(request.user, report.jurisdiction)
     form = ConsolidatedForm(request.POST or None, instance=report) if can_edit and report.is_editable else None
     if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
+        report = selectors.get_consolidated_for_user(request.user, pk, right=Right.COMPILE)
+        if form is None:  # finalised or sent: editing needs a reopen first
+            messages.error(request, _("Báo cáo đã hoàn chỉnh; hãy mở lại để sửa."))
+            return redirect(report)
         if form.is_valid():
             try:
                 services.consolidated_report_update(
@@ -313,8 +314,7 @@ def consolidated_action(request, pk, action: str):
         return redirect(generated)
     if action not in ACTIONS:
         raise Http404
-    if not selectors.can_compile(request.user, report.jurisdiction):
-        raise PermissionDenied
+    report = selectors.get_consolidated_for_user(request.user, pk, right=Right.COMPILE)
     service, message = ACTIONS[action]
     try:
         service(report=report, actor=request.user)
@@ -330,16 +330,10 @@ def consolidated_action(request, pk, action: str):
 IMPORT_SESSION_KEY = "reports_import"
 
 
-def _require_importer(user) -> None:
-    scope = user_scope(user)
-    if not (user.is_superuser or scope.has_role("admin", "office")):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
 def import_view(request):
     """Upload, preview (nothing saved), then confirm: every row is imported, or none."""
-    _require_importer(request.user)
+    selectors.require_importer(request.user)
     outcome, what = None, None
     if request.method == "POST" and request.POST.get("confirm"):
         pending = request.session.get(IMPORT_SESSION_KEY)
@@ -351,7 +345,9 @@ def import_view(request):
         default_storage.delete(pending["path"])
         del request.session[IMPORT_SESSION_KEY]
         what = pending["what"]
-        outcome = imports.run_import(what, imports.load_dataset(content, pending["name"]), dry_run=False)
+        outcome = imports.run_import(
+            what, imports.load_dataset(content, pending["name"]), dry_run=False, actor=request.user
+        )
         if outcome.ok:
             messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
             return redirect("reports:import")
@@ -367,7 +363,7 @@ def import_view(request):
             except Exception:
                 form.add_error("file", _("Không đọc được tệp; hãy kiểm tra định dạng."))
             else:
-                outcome = imports.run_import(what, dataset, dry_run=True)
+                outcome = imports.run_import(what, dataset, dry_run=True, actor=request.user)
                 if outcome.ok:
                     path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(content))
                     request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name, "what": what}

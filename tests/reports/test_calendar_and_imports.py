@@ -96,7 +96,7 @@ def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, o
     assert not Party.objects.filter(code="doan-tn").exists()
 
 
-def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world):
+def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world, users):
     from reports.imports import load_dataset, run_import
 
     content = (
@@ -104,7 +104,7 @@ def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world):
         "ok-1,Hội Một,H1,socio_political,province,root,0\n"
         "bad-1,Hội Hai,H2,socio_political,nowhere,root,0\n"
     ).encode()
-    outcome = run_import("parties", load_dataset(content, "x.csv"), dry_run=False)
+    outcome = run_import("parties", load_dataset(content, "x.csv"), dry_run=False, actor=users["vanphong"])
     assert not outcome.ok
     assert not Party.objects.filter(code="ok-1").exists()
 

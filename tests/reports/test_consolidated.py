@@ -105,8 +105,8 @@ def test_submitting_after_the_25th_completes_the_rollup_late(with_submissions, f
     report = services.consolidated_report_create(
         jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
     )
-    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Đánh giá."})
-    services.consolidated_report_finalise(report=report, actor=None)
+    services.consolidated_report_update(report=report, actor=world["users"]["focal"], data={"assessment": "Đánh giá."})
+    services.consolidated_report_finalise(report=report, actor=world["users"]["focal"])
     with time_machine.travel(at(2022, 12, 27), tick=False):
         services.consolidated_report_submit(report=report, actor=world["users"]["focal"])
     task = Task.objects.get(pk=world["tasks"]["f22"].pk)
@@ -119,13 +119,13 @@ def test_finalising_requires_the_assessment_and_locks_editing(with_submissions, 
         jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
     )
     with pytest.raises(services.ReportError):
-        services.consolidated_report_finalise(report=report, actor=None)
+        services.consolidated_report_finalise(report=report, actor=world["users"]["focal"])
     with pytest.raises(services.ReportError):
-        services.consolidated_report_submit(report=report, actor=None)
-    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Tốt."})
-    services.consolidated_report_finalise(report=report, actor=None)
+        services.consolidated_report_submit(report=report, actor=world["users"]["focal"])
+    services.consolidated_report_update(report=report, actor=world["users"]["focal"], data={"assessment": "Tốt."})
+    services.consolidated_report_finalise(report=report, actor=world["users"]["focal"])
     with pytest.raises(services.ReportError):
-        services.consolidated_report_update(report=report, actor=None, data={"assessment": "Sửa."})
+        services.consolidated_report_update(report=report, actor=world["users"]["focal"], data={"assessment": "Sửa."})
 
 
 def test_only_the_focal_agency_compiles_and_reporters_see_nothing(client, with_submissions, frozen):
@@ -276,7 +276,7 @@ def test_the_action_message_speaks_the_users_language(client, with_submissions, 
     report = services.consolidated_report_create(
         jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
     )
-    services.consolidated_report_update(report=report, actor=None, data={"assessment": "Tốt."})
+    services.consolidated_report_update(report=report, actor=world["users"]["focal"], data={"assessment": "Tốt."})
     client.force_login(world["users"]["focal"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.post(reverse("reports:consolidated_action", args=[report.pk, "finalise"]), follow=True)
