@@ -8,6 +8,7 @@ something to show, and must never be mistaken for the record.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -589,7 +590,6 @@ def demo_load() -> DemoResult:
     tan_yen = load_notice_003(parties)
     users = load_users(parties)
     generated = tasks_generate()
-    apply_invented_history(
-        {"report": kon_tum["report"], "rollup": kon_tum["rollup"], "finish": tan_yen["finish"]}, parties
-    )
+    obligations = {"report": kon_tum["report"], "rollup": kon_tum["rollup"], "finish": tan_yen["finish"]}
+    apply_invented_history(cast(dict[str, Obligation], obligations), parties)
     return DemoResult(parties=len(parties), users=users, tasks_created=generated.created)

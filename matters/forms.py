@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ class MatterForm(forms.Form):
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)
         self.parties = {party.pk: party for party in parties}
-        self.fields["party"].choices = [(party.pk, party.name) for party in parties]
+        cast(forms.TypedChoiceField, self.fields["party"]).choices = [(party.pk, party.name) for party in parties]
 
     def clean_party(self):
         return self.parties[self.cleaned_data["party"]]

@@ -1,5 +1,7 @@
 """Reads of matters, always for one user. Anything outside what they may see is a 404."""
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -48,7 +50,7 @@ def matter_allows(user, matter: Matter, right: str) -> bool:
     """Read: whoever sees it. Answer: the focal agency while open, and the People's Committee (or the focal
     agency) once forwarded. Forward: the focal agency while open. Close: the raising party or the focal
     agency, until closed."""
-    rules = {
+    rules: dict[str, Callable[[], bool]] = {
         Right.READ: lambda: True,
         Right.ANSWER: lambda: can_answer(user, matter),
         Right.FORWARD: lambda: can_forward(user, matter),

@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from .models import Delivery, Notification, NotificationPreference
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-SUBJECT_MAX = Notification._meta.get_field("subject").max_length
+SUBJECT_MAX: int = Notification._meta.get_field("subject").max_length or 300
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class NotifyResult:
 
 
 def notify_many(
-    *, messages: Iterable[tuple[object, Message]], queue_email: bool = True, now: datetime.datetime | None = None
+    *, messages: Iterable[tuple[Any, Message]], queue_email: bool = True, now: datetime.datetime | None = None
 ) -> NotifyResult:
     """Write one inbox entry and one delivery per (recipient, message), in the caller's transaction.
 
@@ -94,8 +95,8 @@ def notify_many(
     sends whatever a lost broker left behind: nothing is lost. `now` is when the emails fall due (a pass
     run for another day, `send_reminders --date`, sends them as of that day). A fixed number of queries
     per call."""
-    rows: dict[tuple[int, str], tuple[object, Message]] = {}
-    plain: list[tuple[object, Message]] = []
+    rows: dict[tuple[int, str], tuple[Any, Message]] = {}
+    plain: list[tuple[Any, Message]] = []
     inactive = 0
     for user, message in messages:
         if not user.is_active:

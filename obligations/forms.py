@@ -88,7 +88,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("decision") == "return" and not (data.get("comment") or "").strip():
             raise ValidationError({"comment": _("Cần ghi ý kiến khi trả lại báo cáo.")})
         return data

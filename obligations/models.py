@@ -245,9 +245,9 @@ class Obligation(SearchableModel):
 
     @property
     def source_document(self):
-        if self.source_item_id:
+        if self.source_item is not None:
             return self.source_item.document
-        if self.source_conclusion_id:
+        if self.source_conclusion is not None:
             return self.source_conclusion.meeting.notice
         return None
 
@@ -255,14 +255,17 @@ class Obligation(SearchableModel):
     def source_label(self) -> str:
         if self.source_regulation_id:
             return _("Quy chế %(number)s") % {"number": self.source_regulation}
-        if self.source_item_id:
-            document = self.source_item.document
+        item = self.source_item
+        if item is not None:
+            document = item.document
             return _("%(kind)s %(number)s, mục %(item)s") % {
                 "kind": document.get_kind_display(),
                 "number": document,
-                "item": self.source_item.label,
+                "item": item.label,
             }
         conclusion = self.source_conclusion
+        if conclusion is None:  # the check constraint gives every obligation exactly one source
+            return ""
         return _("Kết luận %(number)s, %(meeting)s") % {
             "number": conclusion.number,
             "meeting": conclusion.meeting.title,
@@ -295,12 +298,14 @@ class Obligation(SearchableModel):
     def schedule(self) -> list[tuple[str, int, int, datetime.date]]:
         """(period kind, year, quarter, nominal due date) for each period within the term of application."""
         rows: list[tuple[str, int, int, datetime.date]] = []
-        if self.recurrence == self.Recurrence.ONCE:
+        # The check constraints give a one-off obligation its date, a yearly one its day and month and a
+        # quarterly one its day; an obligation missing them (not yet saved) has no schedule.
+        if self.recurrence == self.Recurrence.ONCE and self.due_date is not None:
             rows.append((Period.Kind.YEAR, Period.reporting_year_of(self.due_date), 0, self.due_date))
-        elif self.recurrence == self.Recurrence.YEARLY:
+        elif self.recurrence == self.Recurrence.YEARLY and self.due_day and self.due_month:
             for year in range(self.applies_from.year, self.applies_to.year + 1):
                 rows.append((Period.Kind.YEAR, year, 0, datetime.date(year, self.due_month, self.due_day)))
-        elif self.recurrence == self.Recurrence.QUARTERLY:
+        elif self.recurrence == self.Recurrence.QUARTERLY and self.due_day:
             for year in range(self.applies_from.year, self.applies_to.year + 1):
                 for quarter in range(1, 5):
                     month = 3 * quarter + 1
@@ -477,7 +482,7 @@ class Task(models.Model):
         return getattr(self, "status_code", None) or self.status_at()
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
     @property
     def is_overdue(self) -> bool:

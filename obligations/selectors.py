@@ -13,14 +13,14 @@ from regulations.selectors import (
     user_scope,
 )
 
-from .models import Attachment, Obligation, SubmissionVersion, Task, TaskEvent
+from .models import Attachment, Obligation, ObligationQuerySet, SubmissionVersion, Task, TaskEvent, TaskQuerySet
 
 
-def tasks_visible_to(user) -> QuerySet[Task]:
+def tasks_visible_to(user) -> TaskQuerySet:
     return Task.objects.filter(user_scope(user).party_q("party"))
 
 
-def obligations_visible_to(user) -> QuerySet[Obligation]:
+def obligations_visible_to(user) -> ObligationQuerySet:
     scope = user_scope(user)
     if scope.everything:
         return Obligation.objects.all()
@@ -57,7 +57,7 @@ def get_obligation_for_user(user, pk) -> Obligation:
     return _get_or_404(obligations_visible_to(user).with_sources(), pk)
 
 
-def task_list(*, user, filters: dict | None = None) -> QuerySet[Task]:
+def task_list(*, user, filters: dict | None = None) -> TaskQuerySet:
     """The task list with everything a row shows joined in: its query count does not grow with rows."""
     return tasks_visible_to(user).with_related().with_status()
 
@@ -103,13 +103,13 @@ def can_review(user, task: Task) -> bool:
     return any(task.party.path.startswith(path) for path in review_paths(user))
 
 
-def review_queue_for(user) -> QuerySet[Task]:
+def review_queue_for(user) -> TaskQuerySet:
     """The review queue of a reviewer (a 403 for anyone who reviews nothing)."""
     require(user.is_superuser or bool(review_paths(user)), Right.REVIEW)
     return tasks_for_review(user)
 
 
-def tasks_for_review(user) -> QuerySet[Task]:
+def tasks_for_review(user) -> TaskQuerySet:
     """Submissions waiting for this user's review, oldest first."""
     queryset = Task.objects.filter(state=Task.State.SUBMITTED)
     if not user.is_superuser:
@@ -129,7 +129,7 @@ def tasks_for_review(user) -> QuerySet[Task]:
     )
 
 
-def my_open_tasks(user) -> QuerySet[Task]:
+def my_open_tasks(user) -> TaskQuerySet:
     """ "Việc của tôi": the open tasks of the user's own parties, soonest first."""
     own = [m.party_id for m in memberships_of(user) if m.role in REPORTING_ROLES]
     return (

@@ -50,7 +50,7 @@ SEARCH_LIMIT = 20
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()
-    groups = []
+    found: list[tuple[str, list]] = []
     if query:
         user = request.user
         groups = [
@@ -60,13 +60,13 @@ def search(request):
             ("obligations", sources.search_filter(obligations_visible_to(user), query)),
             ("parties", sources.search_filter(sources.parties_visible_to(user), query)),
         ]
-        groups = [(name, list(qs[:SEARCH_LIMIT])) for name, qs in groups]
+        found = [(name, list(qs[:SEARCH_LIMIT])) for name, qs in groups]
     return render(
         request,
         "obligations/search.html",
         {
             "query": query,
-            "groups": groups,
-            "total": sum(len(rows) for _name, rows in groups),
+            "groups": found,
+            "total": sum(len(rows) for _name, rows in found),
         },
     )

@@ -203,8 +203,9 @@ def task_report(request, pk):
                 form.add_error(field if field in form.fields else None, message)
         messages.error(request, error.message)
         # The draft itself was saved: keep the form in step with the new revision.
-        form.data = form.data.copy()
-        form.data["revision"] = str(Submission.objects.get(task=task).revision)
+        data = request.POST.copy()
+        data["revision"] = str(Submission.objects.get(task=task).revision)
+        form.data = data
         return _report_page(request, task, form, status=400)
     except ValidationError as error:
         form.add_error("upload", error)
@@ -290,7 +291,7 @@ def task_review(request, pk):
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(task)
     try:
         if form.cleaned_data["decision"] == "accept":
@@ -323,7 +324,9 @@ def _figure_labels(task) -> dict[str, str]:
 
 
 def _labelled_sections(sections: dict) -> list[tuple[str, str]]:
-    return [(label, sections.get(name, "")) for name, label in services.SECTION_LABELS.items() if sections.get(name)]
+    return [
+        (str(label), sections.get(name, "")) for name, label in services.SECTION_LABELS.items() if sections.get(name)
+    ]
 
 
 def _labelled_figures(task, figures: dict) -> list[tuple[str, str]]:

@@ -196,7 +196,8 @@ class Party(SearchableModel):
 
     def holder_on(self, day: datetime.date) -> "Party | None":
         """Who holds this party's duties on a day: itself while valid, else its successor chain."""
-        party, seen = self, set()
+        party: Party | None = self
+        seen: set[int] = set()
         while party is not None and party.pk not in seen:
             if party.is_valid_on(day):
                 return party
@@ -308,6 +309,9 @@ class Regulation(SearchableModel):
 
 class AddressedMixin:
     """The Kính gửi and Nơi nhận blocks of an administrative document, one name per non-blank line."""
+
+    addressees: str
+    distribution: str
 
     @property
     def addressee_lines(self) -> list[str]:

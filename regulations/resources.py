@@ -19,7 +19,7 @@ class SafeExportMixin:
     """Every exported cell passes through escape_formula, in the admin and in the app alike."""
 
     def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
+        return escape_formula(super().export_field(field, instance, **kwargs))  # type: ignore[misc]  # a mixin of ModelResource
 
 
 class AllOrNothingMixin:
@@ -27,7 +27,9 @@ class AllOrNothingMixin:
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+        return super().import_data(  # type: ignore[misc]  # a mixin of ModelResource
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
+        )
 
 
 class PartyResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource):

@@ -201,7 +201,8 @@ def focal_users_for_parties(parties) -> dict[int, list]:
         for membership in memberships:
             by_focal[membership.party_id].setdefault(membership.user_id, membership.user)
     return {
-        pk: sorted(by_focal.get(focal_of.get(pk), {}).values(), key=lambda user: user.username) for pk in jurisdictions
+        pk: sorted(by_focal.get(focal_of.get(pk, 0), {}).values(), key=lambda user: user.username)
+        for pk in jurisdictions
     }
 
 

@@ -209,6 +209,8 @@ def _local_day(moment: datetime.datetime) -> datetime.date:
 
 def _due_step(schedule: ReminderSchedule, steps: list[Step], today: datetime.date) -> tuple[Step | None, list[Step]]:
     """The latest step whose day has come (sent), and the older ones a late pass leaves out."""
+    if schedule.next_at is None:  # a finished schedule is never read as due (the query wants next_at)
+        return None, []
     since = _local_day(schedule.next_at)
     due = [step for step in steps if since <= step.day <= today]
     return (due[-1], due[:-1]) if due else (None, [])

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +22,11 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, jurisdictions, regulations, years, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions
-        self.fields["regulation"].queryset = regulations
-        self.fields["year"].choices = [("", _("Tất cả"))] + [(y, str(y)) for y in years]
-        self.fields["level"].choices = [("", _("Tất cả")), *Party.Level.choices]
-        self.fields["kind"].choices = [("", _("Tất cả")), *Party.Kind.choices]
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = jurisdictions
+        cast(forms.ModelChoiceField, self.fields["regulation"]).queryset = regulations
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("Tất cả"))] + [(y, str(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", _("Tất cả")), *Party.Level.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Tất cả")), *Party.Kind.choices]
 
 
 class ConsolidatedCreateForm(forms.Form):
@@ -33,8 +35,10 @@ class ConsolidatedCreateForm(forms.Form):
 
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = jurisdictions
-        self.fields["period"].queryset = Period.objects.filter(kind=Period.Kind.YEAR).order_by("-year")
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = jurisdictions
+        cast(forms.ModelChoiceField, self.fields["period"]).queryset = Period.objects.filter(
+            kind=Period.Kind.YEAR
+        ).order_by("-year")
 
 
 class ConsolidatedForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """Spreadsheet imports of parties, regulations and obligations: preview first, then all or nothing."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import tablib
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -69,7 +70,7 @@ def run_import(what: str, dataset: tablib.Dataset, *, dry_run: bool, actor) -> I
     must hold the import right, whoever calls (the page, a script)."""
     require_actor(actor, Right.IMPORT)
     require_importer(actor)
-    resource = RESOURCES[what]()
+    resource: Any = RESOURCES[what]()  # a ModelResource with our mixins (import-export ships no types)
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
     errors = []
     for number, row_errors in result.row_errors():

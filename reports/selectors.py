@@ -15,7 +15,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from obligations.models import FigureDefinition, Obligation, Period, SubmissionVersion, Task
+from obligations.models import (
+    FigureDefinition,
+    Obligation,
+    Period,
+    SubmissionVersion,
+    Task,
+    TaskQuerySet,
+)
 from obligations.selectors import tasks_visible_to
 from regulations.models import Membership, Party, Regulation
 from regulations.rights import Right, require
@@ -138,7 +145,7 @@ def jurisdictions_visible_to(user) -> QuerySet[Party]:
     return parties_visible_to(user).filter(is_jurisdiction=True).order_by("path")
 
 
-def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[Task]:
+def dashboard_tasks(user, filters: DashboardFilters) -> TaskQuerySet:
     """The tasks the dashboard counts: the user's visible tasks, narrowed by the filters."""
     tasks = tasks_visible_to(user)
     if filters.jurisdiction is not None:
@@ -154,7 +161,7 @@ def dashboard_tasks(user, filters: DashboardFilters) -> QuerySet[Task]:
     return tasks
 
 
-def obligations_of_regulation(regulation: Regulation) -> QuerySet[Obligation]:
+def obligations_of_regulation(regulation: Regulation) -> QuerySet:
     """Obligations that come from a regulation: its clauses, or items of documents implementing it."""
     return Obligation.objects.filter(
         Q(source_regulation=regulation)
@@ -211,7 +218,7 @@ def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None 
         row.rolled.merge(row.own)
         for year, counts in row.own_by_year.items():
             row.rolled_by_year.setdefault(year, Counts()).merge(counts)
-        parent = rows.get(row.party.parent_id)
+        parent = rows.get(row.party.parent_id) if row.party.parent_id else None
         if parent is not None:
             parent.has_children = True
             parent.rolled.merge(row.rolled)
@@ -340,11 +347,11 @@ def rollup_task(jurisdiction: Party, period: Period) -> Task | None:
     )
 
 
-def source_tasks(report: ConsolidatedReport) -> QuerySet[Task]:
+def source_tasks(report: ConsolidatedReport) -> TaskQuerySet:
     """The organisations' tasks the roll-up gathers: those its obligation depends on, in the jurisdiction."""
     tasks = Task.objects.filter(period=report.period, party__path__startswith=report.jurisdiction.path)
-    if report.task_id:
-        tasks = tasks.filter(obligation__in=report.task.obligation.depends_on.values("pk"))
+    if report.task is not None:
+        tasks = tasks.filter(obligation__in=list(report.task.obligation.depends_on.values_list("pk", flat=True)))
     else:
         tasks = tasks.filter(obligation__deliverable=Obligation.Deliverable.REPORT)
     if report.jurisdiction.focal_agency_id:
@@ -372,12 +379,12 @@ def consolidated_content(report: ConsolidatedReport) -> dict:
 def compute_consolidated_content(report: ConsolidatedReport) -> dict:
     tasks = list(source_tasks(report).select_related("party", "obligation").order_by("party__path", "pk"))
     accepted: dict[int, SubmissionVersion] = {}
-    for version in (
+    for accepted_version in (
         SubmissionVersion.objects.filter(submission__task__in=[t.pk for t in tasks], review="accepted")
         .select_related("submission")
         .order_by("submission__task_id", "number")
     ):
-        accepted[version.submission.task_id] = version  # the latest accepted version wins
+        accepted[accepted_version.submission.task_id] = accepted_version  # the latest accepted version wins
     obligation_ids = {t.obligation_id for t in tasks}
     definitions = list(FigureDefinition.objects.filter(obligation_id__in=obligation_ids).order_by("order", "pk"))
     seen_codes: dict[str, FigureDefinition] = {}
@@ -387,7 +394,7 @@ def compute_consolidated_content(report: ConsolidatedReport) -> dict:
     counts: dict[str, int] = dict.fromkeys(seen_codes, 0)
     rows, sections = [], []
     for task in tasks:
-        version = accepted.get(task.pk)
+        version: SubmissionVersion | None = accepted.get(task.pk)
         submitted_at = version.submitted_at if version else task.completed_at
         rows.append(
             {

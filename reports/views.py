@@ -65,7 +65,7 @@ def _filters_from_request(request) -> tuple[DashboardFilterForm, selectors.Dashb
 
 
 def _filter_params(filters: selectors.DashboardFilters) -> dict:
-    params = {}
+    params: dict[str, int | str] = {}
     if filters.jurisdiction:
         params["jurisdiction"] = filters.jurisdiction.pk
     if filters.year:
