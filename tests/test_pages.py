@@ -53,13 +53,75 @@ def expected_task_visible(username: str, party_code: str) -> bool:
     return party_code in REPORTER_PARTIES.get(username, set())
 
 
+# What each list page is for: its heading, and the rows it lists, with what identifies a row on the page.
+PAGE_PURPOSE = {
+    "obligations:task_list": ("Nhiệm vụ theo kỳ", lambda t: t.obligation.title),
+    "obligations:obligation_list": ("Nghĩa vụ theo quy chế và văn bản", lambda o: o.title),
+    "regulations:regulation_list": ("Quy chế phối hợp", lambda r: r.title),
+    "regulations:document_list": ("Văn bản", lambda d: d.number_symbol),
+    "regulations:meeting_list": ("Hội nghị, giao ban", lambda m: m.title),
+    "regulations:party_list": ("Cơ quan, tổ chức", lambda p: p.name),
+}
+
+
+# The demo's only meeting is Tân Yên's, and Tân Yên has no regulation on record.
+NOTHING_THERE = {
+    "regulations:meeting_list": set(ROLES) - {"admin", "tanyen", "noivu_tanyen"},
+    "regulations:regulation_list": {"tanyen", "noivu_tanyen"},
+}
+
+
+def _visible_party_codes(username: str) -> set[str]:
+    return {code for code in Party.objects.values_list("code", flat=True) if expected_task_visible(username, code)}
+
+
 @pytest.mark.parametrize("username", ROLES)
-@pytest.mark.parametrize("page", LIST_PAGES)
-def test_each_list_page_renders_for_each_role(demo, users, client, username, page):
+@pytest.mark.parametrize("page", list(PAGE_PURPOSE))
+def test_each_list_page_lists_what_the_role_may_see(demo, users, client, username, page):
     client.force_login(users[username])
-    response = client.get(reverse(page), {"q": "quy chế"} if page.endswith("search") else {})
-    assert response.status_code == 200
-    assert "PhốiHợp" in response.content.decode()
+    response = client.get(reverse(page))
+    html = response.content.decode()
+    heading, label = PAGE_PURPOSE[page]
+    assert response.status_code == 200 and f"<h1>{heading}</h1>" in html
+    rows = list(response.context["page"].object_list)
+    for row in rows:
+        assert str(label(row)).replace("&", "&amp;")[:60] in html.replace("&#x27;", "'")
+    if page == "obligations:task_list":
+        visible = [t for t in Task.objects.select_related("party") if expected_task_visible(username, t.party.code)]
+        assert response.context["page"].paginator.count == len(visible)
+        assert {t.party.code for t in rows} <= {t.party.code for t in visible}
+    elif page == "regulations:party_list":
+        assert {p.code for p in rows} <= _visible_party_codes(username)
+        assert response.context["page"].paginator.count == len(_visible_party_codes(username))
+    if username == "outsider":
+        assert rows == []  # someone who works nowhere sees nothing
+    elif username == "admin":
+        model = response.context["page"].paginator.object_list.model
+        assert response.context["page"].paginator.count == model.objects.count()
+    elif username in NOTHING_THERE.get(page, ()):
+        assert rows == []
+    else:
+        assert rows, "every other demo role has something on this page"
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_the_home_page_counts_exactly_the_tasks_the_role_may_see(demo, users, client, username):
+    client.force_login(users[username])
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and "<h1>Tổng quan</h1>" in response.content.decode()
+    counted = sum(n for _status, _label, n in response.context["counts"])
+    visible = sum(1 for t in Task.objects.select_related("party") if expected_task_visible(username, t.party.code))
+    assert counted == visible
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_the_search_finds_only_what_the_role_may_see(demo, users, client, username):
+    client.force_login(users[username])
+    response = client.get(reverse("obligations:search"), {"q": "hoi nong dan"})
+    assert response.status_code == 200 and "<h1>Tìm kiếm</h1>" in response.content.decode()
+    parties = dict(response.context["groups"]).get("parties", [])
+    expected = {code for code in _visible_party_codes(username) if "hnd" in code}
+    assert {p.code for p in parties} == expected
 
 
 @pytest.mark.parametrize("page", [*LIST_PAGES, "admin:index"])
