@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of
-from regulations.models import Party
+from regulations.models import Membership, Party
 from regulations.rights import Right, require
 from regulations.selectors import user_scope
 
@@ -59,9 +59,18 @@ def matter_allows(user, matter: Matter, right: str) -> bool:
     return right in rules and rules[right]()
 
 
+# Who acts on a matter: the working roles. Leaders read (they see what their party sees) but change nothing.
+ACTING_OVERSIGHT = (Membership.Role.OFFICE, Membership.Role.FOCAL, Membership.Role.ADMIN)
+
+
 def _oversees(user, party_id) -> bool:
-    """An oversight role (office, focal, leader, admin) in that party; a reporter there does not count."""
-    return any(m.party_id == party_id and m.is_oversight for m in memberships_of(user))
+    """An acting oversight role (office, focal, admin) in that party; a reporter or a leader does not count."""
+    return any(m.party_id == party_id and m.role in ACTING_OVERSIGHT for m in memberships_of(user))
+
+
+def _working_party_ids(user) -> set[int]:
+    """The parties the user works for in a role that may act (every role but the read-only leader)."""
+    return {m.party_id for m in memberships_of(user) if m.role != Membership.Role.LEADER}
 
 
 def is_focal_for(user, matter: Matter) -> bool:
@@ -87,12 +96,12 @@ def can_forward(user, matter: Matter) -> bool:
 def can_close(user, matter: Matter) -> bool:
     if matter.status == Matter.Status.CLOSED:
         return False
-    return matter.raised_by_party_id in _membership_party_ids(user) or is_focal_for(user, matter)
+    return matter.raised_by_party_id in _working_party_ids(user) or is_focal_for(user, matter)
 
 
 def raising_parties(user, *, task=None) -> list[Party]:
     """The parties on whose behalf the user may raise a matter: their own (for a task: its party)."""
-    ids = _membership_party_ids(user)
+    ids = _working_party_ids(user)
     if task is not None:
         return [task.party] if task.party_id in ids or user_scope(user).everything else []
     return list(Party.objects.filter(pk__in=ids).order_by("path"))

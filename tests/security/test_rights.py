@@ -249,3 +249,24 @@ def test_a_leader_can_change_nothing_through_the_pages(client, users, submitted,
     assert _trail(submitted) == before
     consolidated.refresh_from_db()
     assert consolidated.state == ConsolidatedReport.State.DRAFT and consolidated.assessment == ""
+
+
+def test_a_leader_can_neither_raise_answer_nor_close_a_matter(users, demo, hnd_task):
+    lanhdao = users["lanhdao"]
+    obligation = hnd_task.obligation
+    with pytest.raises(PermissionDenied):  # on behalf of the People's Committee the leader heads
+        matter_services.matter_raise(actor=lanhdao, party=demo["qn-ubnd"], subject="X", body="Y", obligation=obligation)
+    matter = matter_services.matter_raise(
+        actor=users["hnd"], party=hnd_task.party, subject="X", body="Y", task=hnd_task
+    )
+    matter_services.matter_forward(matter=matter, actor=users["sonoivu"])  # now before the People's Committee
+    for act in (
+        lambda: matter_services.matter_answer(matter=matter, actor=lanhdao, answer="Đồng ý."),
+        lambda: matter_services.matter_close(matter=matter, actor=lanhdao),
+    ):
+        with pytest.raises(PermissionDenied):
+            act()
+    matter.refresh_from_db()
+    assert matter.status == Matter.Status.FORWARDED
+    assert matter_selectors.get_matter_for_user(lanhdao, matter.pk) == matter  # still readable
+    assert matter_services.matter_answer(matter=matter, actor=users["vanphong"], answer="Đồng ý.").status == "answered"
