@@ -240,6 +240,8 @@ def _action(text: str, blocks: list[Block]) -> str:
         if found.kind and found.action_start:
             rest = first[0][found.action_start :].lstrip(" ,:")
             text = " ".join([rest, *(c for c in _clauses(" ".join(b.text for b in blocks))[1:])])
+    # A verb with no party of its own ("1. Đề nghị tiếp tục triển khai …") is not part of what must be done.
+    text = re.sub(r"^(?:Giao(?:\s+cho)?|Yêu\s+cầu|Đề\s+nghị)\s+", "", text.strip())
     return re.sub(r"\s*\./\.\s*$", "", text).strip().rstrip(":").strip()
 
 
