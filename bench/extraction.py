@@ -136,8 +136,11 @@ def main() -> int:
                     if g[field] != e[field]:
                         print(f"{path.stem} [{g['item']}] {field}: got {g[field]!r}, expected {e[field]!r}")
 
-    titles = {"in_sample": "seeds and texts read while writing the rules", "held_out": "held-out texts",
-              "all": "whole corpus"}
+    titles = {
+        "in_sample": "seeds and texts read while writing the rules",
+        "held_out": "held-out texts",
+        "all": "whole corpus",
+    }
     for group in ("in_sample", "held_out", "all"):
         fields = groups[group]
         right, total = docs[group]
