@@ -18,7 +18,7 @@ _BODY = (
     r"(?:Ủy\s+ban|Uỷ\s+ban|UBND|UBMTTQ|UB\.?MTTQ|MTTQ|Mặt\s+trận|Sở|sở|Phòng|phòng|Ban|Hội|Liên\s+đoàn|Huyện\s+đoàn"
     r"|Tỉnh\s+đoàn|Thành\s+đoàn|Đoàn|Công\s+đoàn|Huyện\s+(?:ủy|uỷ)|Thành\s+(?:ủy|uỷ)|Tỉnh\s+(?:ủy|uỷ)|Đảng\s+(?:ủy|uỷ)"
     r"|Văn\s+phòng|Trung\s+tâm|Chi\s+cục|Cục|Bộ|Công\s+an|Trường|Học\s+viện|Viện|Công\s+ty|Thường\s+trực|HĐND"
-    r"|Hội\s+đồng|Tổ(?!\s+chức)|Nhà\s+trường|Bệnh\s+viện|Kho\s+bạc|Chi\s+nhánh|Đài|Bộ\s+Chỉ\s+huy)"
+    r"|Hội\s+đồng|Tổ(?!\s+chức)|Nhà\s+trường|Đại\s+học|Bệnh\s+viện|Kho\s+bạc|Chi\s+nhánh|Đài|Bộ\s+Chỉ\s+huy)"
 )
 _GROUP_NOUNS = (
     r"(?:sở|Sở|ban|Ban|ngành|cơ\s+quan|đơn\s+vị|tổ\s+chức|đoàn\s+thể|huyện|quận|thị\s+xã|thành\s+phố|xã|phường"
@@ -27,11 +27,12 @@ _GROUP_NOUNS = (
 )
 _HONORIFIC = r"(?:(?:[Ôô]ng|[Bb]à)\s*\(\s*[Bb]à\s*\)\s+|[Ôô]ng/[Bb]à\s+|[Đđ]ồng\s+chí\s+)"
 HEAD = re.compile(
-    rf"(?P<honorific>{_HONORIFIC})?(?P<head>(?:{_TITLE}\s+)?(?:[Cc]ác\s+{_GROUP_NOUNS}|{_BODY})(?!\w)|{_TITLE}(?=\s+[A-ZĐÀ-Ỹ]))"
+    rf"(?P<honorific>{_HONORIFIC})?(?P<head>(?:{_TITLE}\s+)?(?:[Cc]ác\s+{_GROUP_NOUNS}|{_BODY})(?!\w)"
+    rf"|{_TITLE}\s+(?:cơ\s+sở|cơ\s+quan|đơn\s+vị|trường)(?!\w)|{_TITLE}(?=\s+[A-ZĐÀ-Ỹ]))"
 )
 _CONTINUATION = re.compile(
     r"(?:ban|ngành|thành\s+phố|thị\s+xã|thị\s+trấn|huyện|quận|xã|phường|thành\s+(?:ủy|uỷ)|viện|đơn\s+vị|địa\s+phương"
-    r"|đoàn\s+thể|trường\s+học|cơ\s+sở)(?![\w])|[A-ZĐ][A-ZĐ&]{1,}[\w&]*(?![\w])"
+    r"|đoàn\s+thể|trường\s+học|cơ\s+sở|doanh\s+nghiệp)(?![\w])|[A-ZĐ][A-ZĐ&]{1,}[\w&]*(?![\w])"
 )
 # The first words of an action: they end a list of parties. Lowercase only: "Ban Chỉ đạo" is a name.
 _ACTIONS = (
@@ -235,12 +236,22 @@ def _scan_name(text: str, name_start: int, j: int) -> tuple[int, int, str]:
         if j >= len(text):
             return len(text), j, ""
         ch = text[j]
+        # "Ban chỉ đạo phòng, chống dịch": the comma of this fixed phrase does not end the name.
+        if text.startswith("phòng, chống", j):
+            j += len("phòng, chống")
+            words += 2
+            continue
+        # "các đơn vị và phòng ban được phân công": who is meant, not what they do.
+        if qualifier := re.match(r"được\s+(?:phân\s+công|giao)(?![\w])", text[j:]):
+            j += qualifier.end()
+            words += 1
+            continue
         if ch in ",;":
             return j, j + 1, ch
         if ch in '.:()"“”' or (ch in "-–" and text[j : j + 2] in ("- ", "– ") and words == 0):
             return j, j, ""
         # The word after "Ban", "Tổ", "Hội đồng" names what the body does: "Ban kiểm tra", "Tổ công tác".
-        names_its_task = words == 0 and re.search(r"(?:Ban|Tổ|Hội\s+đồng)$", text[name_start:j].rstrip())
+        names_its_task = re.search(r"(?<![\w])(?:Ban|Tổ|Hội\s+đồng)$", text[name_start:j].rstrip())
         if not names_its_task and _STOP.match(text, j) and not _NAME_EXCEPTIONS.match(text, max(name_start, j - 9)):
             return j, j, ""
         for joiner in ("và", "hoặc"):
@@ -292,8 +303,12 @@ def assignment_find(clause: str) -> Assignment:
     return assignment
 
 
+_TIME_WORDS = ("định kỳ", "hàng năm", "hằng năm", "hàng tháng", "hằng tháng", "hàng quý", "hằng quý")
 _ACTION_ANY_CASE = re.compile(
-    r"(?<![\w])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _ACTIONS) + r")(?![\w])", re.IGNORECASE
+    r"(?<![\w])(?:"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _ACTIONS if w not in _TIME_WORDS)
+    + r")(?![\w])",
+    re.IGNORECASE,
 )
 _CONDITION = re.compile(r"^(?:[Cc]ác|[Nn]hững)\s+\S+(?:\s+\S+)?\s+(?:có|nào|chưa|không)\b")
 

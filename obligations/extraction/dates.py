@@ -93,12 +93,21 @@ def _valid(day: int, month: int, year: int | None) -> bool:
     return 1 <= day <= calendar.monthrange(year or _COMMON_YEAR, month)[1]
 
 
+# "số liệu tính đến ngày 15/10", "thời điểm từ đầu năm học đến ngày 15/10": the end of the period a report
+# covers, not the day it is due.
+_CUT_OFF = re.compile(
+    r"(?:tính|thời\s+điểm[^.;]{0,40}|số\s+liệu[^.;]{0,40}|từ\s+đầu\s+năm(?:\s+học)?)\s*$", re.IGNORECASE
+)
+
+
 def deadlines_find(*, text: str) -> list[Deadline]:
     """Every deadline phrase in the text, in order, with the last day it means."""
     found: list[Deadline] = []
     taken: list[tuple[int, int]] = []
     for match in _DAY_DEADLINE.finditer(text):
         qualifier = re.sub(r"\s+", " ", match["q"].lower())
+        if qualifier.startswith("đến") and _CUT_OFF.search(text[max(0, match.start() - 60) : match.start()]):
+            continue
         before = qualifier == "trước" and not match["time"]
         if match["d3"]:
             day, month, year, monthly = int(match["d3"]), None, None, True

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .assign import VERB, assignment_find, verb_name
+from .assign import HEAD, VERB, assignment_find, verb_name
 from .dates import Deadline, deadlines_find, recurrence_for
 from .errors import ExtractionError
 from .header import header_parse
@@ -125,7 +125,15 @@ def blocks_build(text: str, start: int, end: int) -> list[Block]:
 
 
 def _clauses(text: str) -> list[str]:
-    return [clause.strip() for clause in _CLAUSE_SPLIT.split(text) if clause.strip()]
+    clauses, start = [], 0
+    for match in _CLAUSE_SPLIT.finditer(text):
+        # "…các cấp; Thủ trưởng các sở, …; Chủ tịch UBND các xã, …": a semicolon inside a list of parties.
+        if text[match.start() - 1 : match.start()] == ";" and HEAD.match(text, match.end()):
+            continue
+        clauses.append(text[start : match.start()])
+        start = match.end()
+    clauses.append(text[start:])
+    return [clause.strip() for clause in clauses if clause.strip()]
 
 
 def _dedupe(names: list[str], exclude: set[str] = frozenset()) -> list[str]:
@@ -213,17 +221,31 @@ def _unit_proposals(blocks: list[Block], label: str, context: _Context, inherit:
         deadline = distinct[0] if distinct else None
         return [Proposal(item=label, recurrence=_recurrence(text, deadline, deadlines), deadline=deadline, **common)]
     # Several deadlines in one unit ("trước ngày 25/06 đối với báo cáo 06 tháng; trước ngày 28/11 đối với báo
-    # cáo năm") are several duties.
+    # cáo năm") are several duties: each takes the parties and the deliverable of its own part of the sentence
+    # (up to a semicolon) when that part names them.
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return [
-        Proposal(
-            item=f"{label}.{letters[k]}",
-            recurrence=recurrence_for(text=text, deadline=deadline),
-            deadline=deadline,
-            **common,
+    parts, offset = [], 0
+    for part in text.split(";"):
+        parts.append((offset, offset + len(part), part))
+        offset += len(part) + 1
+    proposals = []
+    for k, deadline in enumerate(distinct):
+        part = next((p for s, e, p in parts if s <= deadline.start < e), text)
+        own = assignment_find(part.strip())
+        values = dict(common)
+        if own.lead:
+            values["lead"] = _dedupe(own.lead)
+            values["verb"] = own.verb or common["verb"]
+        values["deliverable"] = "report" if _is_report(part) else "action"
+        proposals.append(
+            Proposal(
+                item=f"{label}.{letters[k]}",
+                recurrence=recurrence_for(text=text, deadline=deadline),
+                deadline=deadline,
+                **values,
+            )
         )
-        for k, deadline in enumerate(distinct)
-    ]
+    return proposals
 
 
 def _recurrence(text: str, deadline: Deadline | None, found_here: list[Deadline]) -> str:

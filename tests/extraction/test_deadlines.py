@@ -113,3 +113,8 @@ def test_a_negated_recurrence_does_not_count():
     text = "không thực hiện báo cáo hàng tháng và hàng quý; báo cáo gửi trước ngày 28/11 đối với báo cáo năm"
     deadline = deadlines_find(text=text)[0]
     assert recurrence_for(text=text, deadline=deadline) == "yearly"
+
+
+def test_the_end_of_the_period_a_report_covers_is_not_its_deadline():
+    text = "báo cáo số liệu tính đến ngày 15/10, gửi về Bộ trước ngày 18/10"
+    assert [d.as_dict() for d in deadlines_find(text=text)] == [{"day": 17, "month": 10, "year": None}]

@@ -137,3 +137,18 @@ def test_paragraphs_without_numbers_are_labelled_by_place():
 def test_a_report_asked_only_if_a_problem_arises_is_not_the_deliverable():
     text = "Đề nghị các sở, ngành triển khai thực hiện và báo cáo UBND tỉnh nếu có vướng mắc.\n"
     assert obligations(text)["Đoạn 1"]["deliverable"] == "action"
+
+
+def test_two_deadlines_in_one_sentence_are_two_duties_each_with_its_own_parties():
+    text = (
+        "Định kỳ từ ngày 1 đến ngày 5 hằng tháng, các phòng, ban phải cập nhật kết quả trên mạng; "
+        "từ ngày 5 đến ngày 10 hằng tháng, Phòng Kế hoạch - Đầu tư kiểm tra và tổng hợp báo cáo giám đốc sở.\n"
+    )
+    rows = obligations(text)
+    assert list(rows) == ["Đoạn 1.a", "Đoạn 1.b"]
+    assert rows["Đoạn 1.a"]["lead"] == ["các phòng, ban"]
+    assert rows["Đoạn 1.a"]["deadline"] == {"day": 5, "month": None, "year": None}
+    assert rows["Đoạn 1.a"]["deliverable"] == "action"
+    assert rows["Đoạn 1.b"]["lead"] == ["Phòng Kế hoạch - Đầu tư"]
+    assert rows["Đoạn 1.b"]["recurrence"] == "monthly"
+    assert rows["Đoạn 1.b"]["deliverable"] == "report"
