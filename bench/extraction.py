@@ -25,9 +25,17 @@ Per field, over the whole corpus (micro-averaged):
 A ratio whose denominator is zero is reported as 1.00 (nothing claimed, nothing missed).
 
 The rules were written while reading the seeds and the first twelve texts, so figures on them are in-sample.
-The texts whose expected JSON says "held_out": true were added, with their expected reading, before the
-extractor was ever run on them and were not used to change a rule: their figures are printed apart, as the
-honest estimate. The last line (RESULT) covers the whole corpus.
+The six texts whose expected JSON says "added_later": true (020–025) were added with their expected reading
+written before the extractor first ran on them. That first run, before any rule changed, is the only
+out-of-sample measurement (3 December 2026):
+
+    items_p=0.71 items_r=0.62 deadline_p=0.50 deadline_r=0.40 recurrence_p=0.71 recurrence_r=0.62
+    lead_p=0.54 lead_r=0.32 cooperating (none expected) verb_p=0.71 verb_r=0.62
+
+Some rules were then fixed from what those texts showed (a data cut-off "tính đến ngày" is not a deadline,
+a title before a lower-case body, "Ban chỉ đạo phòng, chống …", a semicolon inside a list of parties, per-part
+parties when one sentence holds two deadlines), so their current figures are no longer out-of-sample. They
+are printed apart all the same. The last line (RESULT) covers the whole corpus.
 """
 
 import argparse
@@ -81,12 +89,12 @@ def main() -> int:
     from regulations.text import search_key
 
     names = ("items", "deadline", "recurrence", "lead", "cooperating", "verb")
-    groups = {group: {name: Counter() for name in names} for group in ("all", "held_out", "in_sample")}
+    groups = {group: {name: Counter() for name in names} for group in ("all", "added_later", "in_sample")}
     docs = {group: [0, 0] for group in groups}
     documents = sorted(CORPUS.glob("*.txt"))
     for path in documents:
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        group = "held_out" if expected.get("held_out") else "in_sample"
+        group = "added_later" if expected.get("added_later") else "in_sample"
         fields = _Both(groups["all"], groups[group])
         try:
             got = extraction_from_file(path=path).as_dict()
@@ -138,10 +146,10 @@ def main() -> int:
 
     titles = {
         "in_sample": "seeds and texts read while writing the rules",
-        "held_out": "held-out texts",
+        "added_later": "texts added later (first run before any fix: see the docstring)",
         "all": "whole corpus",
     }
-    for group in ("in_sample", "held_out", "all"):
+    for group in ("in_sample", "added_later", "all"):
         fields = groups[group]
         right, total = docs[group]
         print(f"\n{titles[group]}: {fields['items'].expected} expected obligations")
@@ -153,7 +161,7 @@ def main() -> int:
             )
         print(f"doc_fields   {right / max(total, 1):9.2f}           ({right}/{total})")
     print(f"\ncorpus: {len(documents)} documents")
-    for group, label in (("held_out", "extraction_held_out"), ("all", "extraction")):
+    for group, label in (("added_later", "extraction_added_later"), ("all", "extraction")):
         figures = " ".join(
             f"{name}_p={counter.precision:.2f} {name}_r={counter.recall:.2f}" for name, counter in groups[group].items()
         )
