@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,13 +49,27 @@ def home(request):
     )
 
 
+# Each row's number of tasks as a subquery, not a join: joining every task and grouping the wide rows made
+# PostgreSQL check the visibility of each obligation once per task (4 s at 5,000 tasks, 18 s at 20,000).
+_task_count = Coalesce(
+    Subquery(
+        Task.objects.filter(obligation=OuterRef("pk"))
+        .order_by()
+        .values("obligation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    ),
+    0,
+)
+
+
 @require_GET
 def obligation_list(request):
     queryset = (
         selectors.obligations_visible_to(request.user)
         .with_sources()
         .prefetch_related(Prefetch("responsible_parties", queryset=Party.objects.order_by("path")))
-        .annotate(task_count=Count("tasks"))
+        .annotate(task_count=_task_count)
         .order_by("applies_from", "title", "pk")
     )
     filterset = ObligationFilter(request.GET, queryset=queryset, request=request)
