@@ -30,7 +30,8 @@ class DashboardFilterForm(forms.Form):
 
 
 class ConsolidatedCreateForm(forms.Form):
-    jurisdiction = forms.ModelChoiceField(label=_("Cấp chính quyền"), queryset=Party.objects.none())
+    # No empty choice: the page always posts a jurisdiction, which the view fetches through its getter.
+    jurisdiction = forms.ModelChoiceField(label=_("Cấp chính quyền"), queryset=Party.objects.none(), empty_label=None)
     period = forms.ModelChoiceField(label=_("Kỳ báo cáo"), queryset=Period.objects.filter(kind=Period.Kind.YEAR))
 
     def __init__(self, *args, jurisdictions, **kwargs):

@@ -294,11 +294,23 @@ def consolidated_reports_visible_to(user) -> QuerySet[ConsolidatedReport]:
 
 
 def get_consolidated_for_user(user, pk, *, right: str = Right.READ) -> ConsolidatedReport:
-    """A consolidated report the user sees (else 404), with the right on it (compile: else 403)."""
-    require_oversight(user)
+    """A consolidated report the user sees (else 404), with the right on it (else 403)."""
     report = _get_or_404(consolidated_reports_visible_to(user), pk)
-    require(right == Right.READ or (right == Right.COMPILE and can_compile(user, report.jurisdiction)), right)
+    require(consolidated_allows(user, report, right), right)
     return report
+
+
+def consolidated_allows(user, report: ConsolidatedReport, right: str) -> bool:
+    """The rule of each right on a consolidated report the user already sees. Read: the oversight roles
+    (a reporting organisation sees its own tasks, not the roll-up). Compile (edit, finalise, reopen, send):
+    the focal agency of the report's jurisdiction."""
+    if not user_scope(user).is_oversight:
+        return False
+    if right == Right.READ:
+        return True
+    if right == Right.COMPILE:
+        return can_compile(user, report.jurisdiction)
+    return False
 
 
 def can_import(user) -> bool:
@@ -457,8 +469,19 @@ def regulations_for_filter(user) -> QuerySet[Regulation]:
     return regulations_visible_to(user).only("pk", "number_symbol", "title").order_by("number_symbol")
 
 
-def get_jurisdiction_for_user(user, pk) -> Party:
+def get_jurisdiction_for_user(user, pk, *, right: str = Right.READ) -> Party:
+    """A jurisdiction (a People's Committee) the user sees (else 404), with the right on it (else 403)."""
     party = _get_or_404(parties_visible_to(user), pk)
     if not party.is_jurisdiction:
         raise Http404
+    require(jurisdiction_allows(user, party, right), right)
     return party
+
+
+def jurisdiction_allows(user, jurisdiction: Party, right: str) -> bool:
+    """The rule of each right on a jurisdiction the user already sees: read; compile its consolidated report."""
+    if right == Right.READ:
+        return True
+    if right == Right.COMPILE:
+        return can_compile(user, jurisdiction)
+    return False
