@@ -197,10 +197,16 @@ def test_consolidated_report_services_refuse_anyone_but_the_focal_agency(consoli
 
 
 @pytest.mark.parametrize("who", ["lanhdao", "sonoivu", "hnd", None])
-def test_imports_refuse_anyone_but_the_office_and_admins(users, who):
+def test_imports_refuse_anyone_but_the_office_and_admins(users, demo, who):
     content = b"code,name,short_name,kind,level,parent,is_jurisdiction\nmoi-1,Hoi Moi,HM,socio_political,province,,0\n"
     with pytest.raises(PermissionDenied):
-        run_import("parties", load_dataset(content, "x.csv"), dry_run=False, actor=users[who] if who else None)
+        run_import(
+            what="parties",
+            dataset=load_dataset(content, "x.csv"),
+            dry_run=False,
+            actor=users[who] if who else None,
+            jurisdiction=demo["qn-ubnd"],
+        )
     assert not Membership.objects.filter(party__code="moi-1").exists()
     from regulations.models import Party
 
