@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of
+from obligations.selectors import get_obligation_for_user, get_task_for_user, memberships_of, obligations_visible_to
 from regulations.models import Membership, Party
 from regulations.rights import Right, require
 from regulations.selectors import user_scope
@@ -107,10 +107,25 @@ def raising_parties(user, *, task=None) -> list[Party]:
     return list(Party.objects.filter(pk__in=ids).order_by("path"))
 
 
+def can_raise(user, party: Party, *, task=None, obligation=None) -> bool:
+    """On behalf of one of the user's working parties (for a task: the task's party, which makes the task
+    one the user sees), about an obligation the user sees."""
+    if party.pk not in {p.pk for p in raising_parties(user, task=task)}:
+        return False
+    if task is not None:
+        return True
+    return obligation is not None and obligations_visible_to(user).filter(pk=obligation.pk).exists()
+
+
 def matter_target(user, *, task_pk=None, obligation_pk=None):
-    """The task or obligation a new matter is about, fetched through the user's scope (404 otherwise)."""
+    """The task or obligation a new matter is about, fetched through the user's scope (404 otherwise), and
+    the parties the user may raise it for (403 when there is none: a leader, another party's task)."""
     if task_pk:
-        return get_task_for_user(user, task_pk), None
-    if obligation_pk:
-        return None, get_obligation_for_user(user, obligation_pk)
-    raise Http404
+        task, obligation = get_task_for_user(user, task_pk), None
+    elif obligation_pk:
+        task, obligation = None, get_obligation_for_user(user, obligation_pk)
+    else:
+        raise Http404
+    parties = raising_parties(user, task=task)
+    require(bool(parties), Right.RAISE)
+    return task, obligation, parties

@@ -42,8 +42,8 @@ def matter_raise(*, actor, party, subject: str, body: str, task=None, obligation
     if task is None and obligation is None:
         raise MatterError(_("Phản ánh phải gắn với một nhiệm vụ."), code="no_subject")
     # On behalf of one of the actor's own parties (for a task: the task's party), as the page offers.
-    require_actor(actor, Right.REPORT)
-    require(party.pk in {p.pk for p in selectors.raising_parties(actor, task=task)}, Right.REPORT)
+    require_actor(actor, Right.RAISE)
+    require(selectors.can_raise(actor, party, task=task, obligation=obligation), Right.RAISE)
     jurisdiction = party.jurisdiction()
     if jurisdiction.focal_agency_id is None:
         raise MatterError(

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from regulations.rights import Right, require
+from regulations.rights import Right
 from regulations.views import paginate
 
 from . import selectors, services
@@ -38,11 +38,9 @@ def _detail_context(request, matter, **forms):
 @require_http_methods(["GET", "POST"])
 def matter_raise(request):
     source = request.POST if request.method == "POST" else request.GET
-    task, obligation = selectors.matter_target(
+    task, obligation, parties = selectors.matter_target(
         request.user, task_pk=_int(source.get("task")), obligation_pk=_int(source.get("obligation"))
     )
-    parties = selectors.raising_parties(request.user, task=task)
-    require(bool(parties), Right.REPORT)
     form = MatterForm(request.POST or None, parties=parties)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from regulations.models import Party
-from regulations.resources import AllOrNothingMixin, SafeExportMixin
+from regulations.resources import AllOrNothingMixin, SafeExportMixin, WithinJurisdictionMixin
 
 from .models import FigureDefinition, Obligation, Period, Submission, Task
 
 
-class ObligationResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource):
+class ObligationResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionMixin, resources.ModelResource):
     responsible_parties = fields.Field(
         attribute="responsible_parties",
         column_name="responsible_parties",
@@ -51,6 +51,13 @@ class ObligationResource(SafeExportMixin, AllOrNothingMixin, resources.ModelReso
         ]
         use_transactions = True
         clean_model_instances = True
+
+    def parties_of(self, instance) -> list[Party | None]:
+        """Whom it binds (named, or its regulation's signatory organisations) and whom it is owed to. Not its
+        source's issuer: a successor keeps its predecessor's sources (Quảng Ngãi's tasks cite Kon Tum's
+        regulations), and a source only says where the duty comes from."""
+        bound = instance.responsible_party_list() if instance.pk else []
+        return [*bound, instance.owed_to]
 
 
 def _local(value):

@@ -142,7 +142,9 @@ def task_complete(*, task: Task, actor, completed_at: datetime.datetime, message
     """Mark a task done, on time when `completed_at` falls before the end of its due day (Asia/Ho_Chi_Minh).
 
     Used when the focal agency accepts a report (completed_at = when the accepted version was submitted)
-    and when a consolidated report is submitted (completed_at = now)."""
+    and when a consolidated report is submitted (completed_at = now). A step of those two services, which
+    check their actor first (review here, compile in reports, a layer above that this one cannot ask): not
+    an entry point: a view, an admin action, a command or a job calls one of those instead."""
     task.state = Task.State.DONE
     task.completed_at = completed_at
     task.on_time = completed_at < task.deadline

@@ -1,5 +1,7 @@
 """Spreadsheet import/export of the legal sources (django-import-export)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from .models import Party, Regulation
@@ -32,7 +34,46 @@ class AllOrNothingMixin:
         )
 
 
-class PartyResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource):
+class WithinJurisdictionMixin:
+    """An import made from the page is bound to one jurisdiction: every row stays inside it, as it was and
+    as it becomes (the object and each party it names), or the whole file is refused. The admin site binds
+    none: only the system administrators open it, and they hold every right everywhere."""
+
+    def __init__(self, *args, jurisdiction: Party | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jurisdiction = jurisdiction
+
+    def parties_of(self, instance) -> list[Party | None]:
+        """The parties a row's object belongs to or names: each resource says which."""
+        raise NotImplementedError
+
+    def refuse_outside(self, instance) -> None:
+        if self.jurisdiction is None:
+            return
+        for party in self.parties_of(instance):
+            if party is not None and not party.path.startswith(self.jurisdiction.path):
+                raise ValidationError(
+                    {
+                        NON_FIELD_ERRORS: [
+                            _("%(party)s không thuộc %(jurisdiction)s, nơi bạn đang nhập dữ liệu.")
+                            % {"party": party, "jurisdiction": self.jurisdiction}
+                        ]
+                    }
+                )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource
+        if not new:  # an existing object from elsewhere may not be pulled in, whatever the row now says
+            self.refuse_outside(instance)
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource
+        # After the many-to-many fields, so that signatories and responsible parties count; the import's
+        # transaction rolls the row back with the rest of the file.
+        self.refuse_outside(instance)
+
+
+class PartyResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionMixin, resources.ModelResource):
     parent = fields.Field(attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Party, "code"))
     successor = fields.Field(
         attribute="successor", column_name="successor", widget=widgets.ForeignKeyWidget(Party, "code")
@@ -62,8 +103,11 @@ class PartyResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource)
         use_transactions = True
         clean_model_instances = True
 
+    def parties_of(self, instance) -> list[Party | None]:
+        return [instance]  # its place in the tree (its path) says where it is
 
-class RegulationResource(SafeExportMixin, AllOrNothingMixin, resources.ModelResource):
+
+class RegulationResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionMixin, resources.ModelResource):
     issuer = fields.Field(attribute="issuer", column_name="issuer", widget=widgets.ForeignKeyWidget(Party, "code"))
     signatories = fields.Field(
         attribute="signatories", column_name="signatories", widget=widgets.ManyToManyWidget(Party, ",", "code")
@@ -84,3 +128,6 @@ class RegulationResource(SafeExportMixin, AllOrNothingMixin, resources.ModelReso
         ]
         use_transactions = True
         clean_model_instances = True
+
+    def parties_of(self, instance) -> list[Party | None]:
+        return [instance.issuer, *instance.signatories.all()] if instance.pk else [instance.issuer]

@@ -15,6 +15,7 @@ class Right(models.TextChoices):
     REVIEW = "review", _("xem xét, tiếp nhận, trả lại, miễn")
     COMPILE = "compile", _("lập báo cáo tổng hợp")
     IMPORT = "import", _("nhập dữ liệu từ bảng tính")
+    RAISE = "raise", _("gửi phản ánh, kiến nghị")
     ANSWER = "answer", _("trả lời phản ánh")
     FORWARD = "forward", _("chuyển phản ánh đến UBND")
     CLOSE = "close", _("đóng phản ánh")

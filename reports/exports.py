@@ -130,11 +130,13 @@ def write(spec: ExportSpec, fmt: str, out, *, progress: Callable[[int], None] | 
 
 
 def spec_for(user, what: str, params: dict) -> ExportSpec:
-    """Rebuild an export from its stored parameters (in the worker), through the user's scope again."""
+    """Build an export from its parameters (on the page, when it is queued, and in the worker), through the
+    user's scope and rights each time."""
     filters = filters_from_params(user, params)
     if what == "tasks":
         return task_export(user, filters, params.get("status", ""))
     if what == "submissions":
+        selectors.require_oversight(user)  # the reports' contents are for the oversight roles
         return submission_export(user, filters)
     if what == "consolidated":
         report = selectors.get_consolidated_for_user(user, params["report"])

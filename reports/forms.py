@@ -30,7 +30,8 @@ class DashboardFilterForm(forms.Form):
 
 
 class ConsolidatedCreateForm(forms.Form):
-    jurisdiction = forms.ModelChoiceField(label=_("Cấp chính quyền"), queryset=Party.objects.none())
+    # No empty choice: the page always posts a jurisdiction, which the view fetches through its getter.
+    jurisdiction = forms.ModelChoiceField(label=_("Cấp chính quyền"), queryset=Party.objects.none(), empty_label=None)
     period = forms.ModelChoiceField(label=_("Kỳ báo cáo"), queryset=Period.objects.filter(kind=Period.Kind.YEAR))
 
     def __init__(self, *args, jurisdictions, **kwargs):
@@ -55,6 +56,8 @@ class ConsolidatedForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    # No empty choice: the page always posts a jurisdiction, which the view fetches through its getter.
+    jurisdiction = forms.ModelChoiceField(label=_("Nhập vào"), queryset=Party.objects.none(), empty_label=None)
     what = forms.ChoiceField(
         label=_("Dữ liệu"),
         choices=[
@@ -64,6 +67,10 @@ class ImportForm(forms.Form):
         ],
     )
     file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
+
+    def __init__(self, *args, jurisdictions, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["jurisdiction"]).queryset = jurisdictions
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

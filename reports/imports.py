@@ -8,10 +8,11 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 from obligations.resources import ObligationResource
+from regulations.models import Party
 from regulations.resources import PartyResource, RegulationResource
-from regulations.rights import Right, require_actor
+from regulations.rights import Right, require, require_actor
 
-from .selectors import require_importer
+from .selectors import can_import
 
 
 def row_type_label(import_type: str) -> str:
@@ -65,12 +66,14 @@ def _row_of(message: str) -> int:
     return int(digits or 0)
 
 
-def run_import(what: str, dataset: tablib.Dataset, *, dry_run: bool, actor) -> ImportOutcome:
-    """Import every row or none. With dry_run the database is left as it was, whatever happens. The actor
-    must hold the import right, whoever calls (the page, a script)."""
+def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, jurisdiction: Party) -> ImportOutcome:
+    """Import every row or none, into one jurisdiction: a row about anything outside it fails the file. With
+    dry_run the database is left as it was, whatever happens. The actor must hold the import right on the
+    jurisdiction, whoever calls (the page, a script), before anything is read or written."""
     require_actor(actor, Right.IMPORT)
-    require_importer(actor)
-    resource: Any = RESOURCES[what]()  # a ModelResource with our mixins (import-export ships no types)
+    require(can_import(actor, jurisdiction), Right.IMPORT)
+    # A ModelResource with our mixins (import-export ships no types).
+    resource: Any = RESOURCES[what](jurisdiction=jurisdiction)
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
     errors = []
     for number, row_errors in result.row_errors():

@@ -23,10 +23,16 @@ from obligations.models import (
     Task,
     TaskQuerySet,
 )
-from obligations.selectors import tasks_visible_to
+from obligations.selectors import memberships_of, tasks_visible_to
 from regulations.models import Membership, Party, Regulation
 from regulations.rights import Right, require
-from regulations.selectors import _get_or_404, parties_visible_to, regulations_visible_to, user_scope
+from regulations.selectors import (
+    _get_or_404,
+    jurisdictions_of,
+    parties_visible_to,
+    regulations_visible_to,
+    user_scope,
+)
 
 from .models import ConsolidatedReport, GeneratedFile
 
@@ -294,20 +300,55 @@ def consolidated_reports_visible_to(user) -> QuerySet[ConsolidatedReport]:
 
 
 def get_consolidated_for_user(user, pk, *, right: str = Right.READ) -> ConsolidatedReport:
-    """A consolidated report the user sees (else 404), with the right on it (compile: else 403)."""
-    require_oversight(user)
+    """A consolidated report the user sees (else 404), with the right on it (else 403)."""
     report = _get_or_404(consolidated_reports_visible_to(user), pk)
-    require(right == Right.READ or (right == Right.COMPILE and can_compile(user, report.jurisdiction)), right)
+    require(consolidated_allows(user, report, right), right)
     return report
 
 
-def can_import(user) -> bool:
-    """Spreadsheet imports are for the People's Committee office and the administrators."""
-    return user.is_authenticated and (user.is_superuser or user_scope(user).has_role("admin", "office"))
+def consolidated_allows(user, report: ConsolidatedReport, right: str) -> bool:
+    """The rule of each right on a consolidated report the user already sees. Read: the oversight roles
+    (a reporting organisation sees its own tasks, not the roll-up). Compile (edit, finalise, reopen, send):
+    the focal agency of the report's jurisdiction."""
+    if not user_scope(user).is_oversight:
+        return False
+    if right == Right.READ:
+        return True
+    if right == Right.COMPILE:
+        return can_compile(user, report.jurisdiction)
+    return False
 
 
-def require_importer(user) -> None:
-    require(can_import(user), Right.IMPORT)
+IMPORTING_ROLES = (Membership.Role.OFFICE, Membership.Role.ADMIN)
+
+
+def import_paths(user) -> tuple[str, ...]:
+    """The jurisdictions whose People's Committee office (or administration) the user works for."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    parties = [m.party for m in memberships_of(user) if m.role in IMPORTING_ROLES]
+    return tuple(sorted({jurisdiction.path for jurisdiction in jurisdictions_of(parties).values()}))
+
+
+def can_import(user, jurisdiction: Party) -> bool:
+    """Spreadsheet imports are for the People's Committee office and the administrators, into their own
+    jurisdiction and those below it (a province's office also keeps its districts' lists)."""
+    if user is None or not user.is_authenticated or not user.is_active or not jurisdiction.is_jurisdiction:
+        return False
+    return user.is_superuser or any(jurisdiction.path.startswith(path) for path in import_paths(user))
+
+
+def importable_jurisdictions(user) -> QuerySet[Party]:
+    """The jurisdictions the user imports into, by the rule of can_import; the import page is a 403 for
+    whoever imports into none."""
+    jurisdictions = jurisdictions_visible_to(user)
+    if not user.is_superuser:
+        condition = Q(pk__in=[])
+        for path in import_paths(user):
+            condition |= Q(path__startswith=path)
+        jurisdictions = jurisdictions.filter(condition)
+    require(jurisdictions.exists(), Right.IMPORT)
+    return jurisdictions
 
 
 def can_compile(user, jurisdiction: Party) -> bool:
@@ -457,8 +498,22 @@ def regulations_for_filter(user) -> QuerySet[Regulation]:
     return regulations_visible_to(user).only("pk", "number_symbol", "title").order_by("number_symbol")
 
 
-def get_jurisdiction_for_user(user, pk) -> Party:
+def get_jurisdiction_for_user(user, pk, *, right: str = Right.READ) -> Party:
+    """A jurisdiction (a People's Committee) the user sees (else 404), with the right on it (else 403)."""
     party = _get_or_404(parties_visible_to(user), pk)
     if not party.is_jurisdiction:
         raise Http404
+    require(jurisdiction_allows(user, party, right), right)
     return party
+
+
+def jurisdiction_allows(user, jurisdiction: Party, right: str) -> bool:
+    """The rule of each right on a jurisdiction the user already sees: read; compile its consolidated
+    report; import spreadsheets into it."""
+    if right == Right.READ:
+        return True
+    if right == Right.COMPILE:
+        return can_compile(user, jurisdiction)
+    if right == Right.IMPORT:
+        return can_import(user, jurisdiction)
+    return False

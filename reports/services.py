@@ -4,15 +4,17 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from obligations.models import Period, Task
 from obligations.services import task_complete
 from regulations.models import Party
-from regulations.rights import Right, require, require_actor
+from regulations.rights import Right, refuse, require, require_actor
+from regulations.selectors import get_document_for_user, get_meeting_for_user
 
-from . import selectors
+from . import exports, selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
 
 
@@ -145,12 +147,33 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
 
 
 def generated_file_request(*, kind: str, actor, object_id: int | None = None, params: dict | None = None):
-    """Record the request, then hand it to a worker once the row is committed."""
+    """Record the request, then hand it to a worker once the row is committed. The actor must be able to
+    read what the file will show, whoever calls: nothing is queued for an object they cannot see."""
     from . import tasks
 
+    _require_readable(actor=actor, kind=kind, object_id=object_id, params=params or {})
     generated = GeneratedFile.objects.create(kind=kind, object_id=object_id, params=params or {}, requested_by=actor)
     transaction.on_commit(lambda: tasks.generate_file.delay(generated.pk))
     return generated
+
+
+def _require_readable(*, actor, kind: str, object_id: int | None, params: dict) -> None:
+    """The page's own getters decide (the worker asks them again when it runs). A service refuses rather
+    than answering 404: its caller is a program, not a visitor to keep in the dark."""
+    require_actor(actor, Right.READ)
+    try:
+        if kind == GeneratedFile.Kind.CONSOLIDATED_PDF:
+            selectors.get_consolidated_for_user(actor, object_id)
+        elif kind == GeneratedFile.Kind.DOCUMENT_PDF:
+            get_document_for_user(actor, object_id)
+        elif kind == GeneratedFile.Kind.MEETING_PDF:
+            get_meeting_for_user(actor, object_id)
+        elif kind == GeneratedFile.Kind.EXPORT:
+            exports.spec_for(actor, params.get("what", ""), params)
+        else:
+            raise ValueError(kind)
+    except Http404:
+        raise refuse(Right.READ) from None
 
 
 def generated_file_claim(*, generated_id: int) -> GeneratedFile | None:

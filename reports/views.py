@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from obligations.filters import period_years
 from obligations.models import Task
 from regulations.files import private_file_response
-from regulations.rights import Right, require
+from regulations.rights import Right
 from regulations.selectors import get_document_for_user, get_meeting_for_user
 
 from . import calendar_feed, charts, exports, imports, selectors, services
@@ -168,8 +168,6 @@ def export(request, what: str, fmt: str):
     if what == "consolidated":
         report = selectors.get_consolidated_for_user(request.user, request.GET.get("report"))
         params["report"] = report.pk
-    elif what == "submissions":
-        selectors.require_oversight(request.user)
     if params.get("status") and params["status"] not in Task.Status.values:
         params["status"] = ""
     spec = exports.spec_for(request.user, what, params)
@@ -234,7 +232,8 @@ def consolidated_list(request):
     form = ConsolidatedCreateForm(request.POST or None, jurisdictions=compilable)
     can_create = compilable.exists()
     if request.method == "POST":
-        require(can_create, Right.COMPILE)
+        # The posted jurisdiction goes through the getter like any object: unseen 404, not its compiler 403.
+        selectors.get_jurisdiction_for_user(request.user, request.POST.get("jurisdiction"), right=Right.COMPILE)
         if form.is_valid():
             try:
                 report = services.consolidated_report_create(
@@ -332,9 +331,9 @@ IMPORT_SESSION_KEY = "reports_import"
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    """Upload, preview (nothing saved), then confirm: every row is imported, or none."""
-    selectors.require_importer(request.user)
-    outcome, what = None, None
+    """Upload, preview (nothing saved), then confirm: every row is imported into the jurisdiction, or none."""
+    jurisdictions = selectors.importable_jurisdictions(request.user)  # a 403 for whoever imports nowhere
+    outcome, what, jurisdiction = None, None, None
     if request.method == "POST" and request.POST.get("confirm"):
         pending = request.session.get(IMPORT_SESSION_KEY)
         if not pending:
@@ -344,17 +343,30 @@ def import_view(request):
             content = handle.read()
         default_storage.delete(pending["path"])
         del request.session[IMPORT_SESSION_KEY]
+        # Fetched again, not trusted from the preview: the right may have gone in between.
+        jurisdiction = selectors.get_jurisdiction_for_user(
+            request.user, pending.get("jurisdiction"), right=Right.IMPORT
+        )
         what = pending["what"]
         outcome = imports.run_import(
-            what, imports.load_dataset(content, pending["name"]), dry_run=False, actor=request.user
+            what=what,
+            dataset=imports.load_dataset(content, pending["name"]),
+            dry_run=False,
+            actor=request.user,
+            jurisdiction=jurisdiction,
         )
         if outcome.ok:
             messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
             return redirect("reports:import")
-        form = ImportForm()
+        form = ImportForm(jurisdictions=jurisdictions)
     else:
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        form = ImportForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
+        if request.method == "POST":
+            # The posted jurisdiction goes through the getter like any object: unseen 404, no import right 403.
+            jurisdiction = selectors.get_jurisdiction_for_user(
+                request.user, request.POST.get("jurisdiction"), right=Right.IMPORT
+            )
+        if jurisdiction is not None and form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
             what = form.cleaned_data["what"]
@@ -363,11 +375,22 @@ def import_view(request):
             except Exception:
                 form.add_error("file", _("Không đọc được tệp; hãy kiểm tra định dạng."))
             else:
-                outcome = imports.run_import(what, dataset, dry_run=True, actor=request.user)
+                outcome = imports.run_import(
+                    what=what, dataset=dataset, dry_run=True, actor=request.user, jurisdiction=jurisdiction
+                )
                 if outcome.ok:
                     path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(content))
-                    request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name, "what": what}
-    return render(request, "reports/import.html", {"form": form, "outcome": outcome, "what": what})
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "path": path,
+                        "name": upload.name,
+                        "what": what,
+                        "jurisdiction": jurisdiction.pk,
+                    }
+    return render(
+        request,
+        "reports/import.html",
+        {"form": form, "outcome": outcome, "what": what, "jurisdiction": jurisdiction},
+    )
 
 
 def _counts_text(counts: dict) -> str:

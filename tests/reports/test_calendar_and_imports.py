@@ -62,7 +62,9 @@ def test_party_import_previews_then_imports_every_row(client, world, office):
             ["hoi-cb", "Hội Cựu chiến binh tỉnh Thử Nghiệm", "HCCB", "socio_political", "province", "root", 0],
         ]
     )
-    response = client.post(reverse("reports:import"), {"what": "parties", "file": upload})
+    response = client.post(
+        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
+    )
     assert response.status_code == 200
     assert response.context["outcome"].ok
     assert "<td>thêm mới</td>" in response.content.decode()  # what will happen to each row, in words
@@ -84,7 +86,9 @@ def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, o
             ["hoi-y", "Hội Y", "HY", "socio_political", "province", "no-such-parent", 0],
         ]
     )
-    response = client.post(reverse("reports:import"), {"what": "parties", "file": upload})
+    response = client.post(
+        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
+    )
     outcome = response.context["outcome"]
     assert not outcome.ok
     assert any(error.startswith("Dòng 3:") for error in outcome.errors), outcome.errors
@@ -96,7 +100,7 @@ def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, o
     assert not Party.objects.filter(code="doan-tn").exists()
 
 
-def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world, users):
+def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world, office):
     from reports.imports import load_dataset, run_import
 
     content = (
@@ -104,7 +108,9 @@ def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world, use
         "ok-1,Hội Một,H1,socio_political,province,root,0\n"
         "bad-1,Hội Hai,H2,socio_political,nowhere,root,0\n"
     ).encode()
-    outcome = run_import("parties", load_dataset(content, "x.csv"), dry_run=False, actor=users["vanphong"])
+    outcome = run_import(
+        what="parties", dataset=load_dataset(content, "x.csv"), dry_run=False, actor=office, jurisdiction=world["root"]
+    )
     assert not outcome.ok
     assert not Party.objects.filter(code="ok-1").exists()
 
@@ -117,7 +123,7 @@ def test_regulations_and_obligations_import(client, world, office):
             ["9/QCPH-THU", "Quy chế mới", "root", "2025-01-02", 2026, 2030, "root,org-a", "in_force"],
         ]
     )
-    client.post(reverse("reports:import"), {"what": "regulations", "file": upload})
+    client.post(reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "regulations", "file": upload})
     client.post(reverse("reports:import"), {"confirm": "1"})
     regulation = Regulation.objects.get(number_symbol="9/QCPH-THU")
     assert set(regulation.signatories.values_list("code", flat=True)) == {"root", "org-a"}
@@ -151,7 +157,9 @@ def test_regulations_and_obligations_import(client, world, office):
             ],
         ]
     )
-    response = client.post(reverse("reports:import"), {"what": "obligations", "file": upload})
+    response = client.post(
+        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "obligations", "file": upload}
+    )
     assert response.context["outcome"].ok, response.context["outcome"].errors
     client.post(reverse("reports:import"), {"confirm": "1"})
     assert Obligation.objects.get(title="Báo cáo sáu tháng").responsible_parties.get() == world["a"]
@@ -160,3 +168,75 @@ def test_regulations_and_obligations_import(client, world, office):
 def test_reporters_cannot_import(client, world):
     client.force_login(world["users"]["reporter_a"])
     assert client.get(reverse("reports:import")).status_code == 403
+
+
+def test_the_preview_says_which_jurisdiction_the_rows_go_into(client, world, office):
+    client.force_login(office)
+    upload = xlsx_file(
+        [PARTY_HEADERS, ["doan-tn", "Tỉnh đoàn Thử Nghiệm", "TĐ", "socio_political", "province", "root", 0]]
+    )
+    response = client.post(
+        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
+    )
+    assert "Nhập vào: Ủy ban nhân dân tỉnh Thử Nghiệm" in response.content.decode()
+    assert client.session["reports_import"]["jurisdiction"] == world["root"].pk
+
+
+# One row about a party outside the jurisdiction, next to a good one: the whole file is refused.
+OUTSIDE_ROWS = {
+    "a new party under another province": (
+        "parties",
+        "code,name,short_name,kind,level,parent,is_jurisdiction\n"
+        "ok-1,Hội Một,H1,socio_political,province,root,0\n"
+        "ngoai-1,Hội Ngoài,HN,socio_political,province,qn-ubnd,0\n",
+    ),
+    "another province's party pulled in": (
+        "parties",
+        "code,name,short_name,kind,level,parent,is_jurisdiction\n"
+        "ok-1,Hội Một,H1,socio_political,province,root,0\n"
+        "qn-hnd,Hội Nông dân tỉnh Quảng Ngãi,HND,socio_political,province,root,0\n",
+    ),
+    "a regulation signed by another province's organisation": (
+        "regulations",
+        "number_symbol,title,issuer,signed_on,term_start,term_end,signatories,status\n"
+        '9/QCPH-THU,Quy chế mới,root,2025-01-02,2026,2030,"root,qn-hnd",in_force\n',
+    ),
+    "an obligation assigned to another province's organisation": (
+        "obligations",
+        "title,source_regulation,responsible_parties,recurrence,due_day,due_month,deliverable,"
+        "applies_from,applies_to,responsible_rule,is_active\n"
+        "Báo cáo sáu tháng,{regulation},qn-hnd,yearly,15,6,report,2021-01-01,2023-12-31,named,1\n",
+    ),
+}
+
+
+def _rows_of_every_kind() -> tuple:
+    hnd = Party.objects.get(code="qn-hnd")
+    return (Party.objects.count(), Regulation.objects.count(), Obligation.objects.count(), hnd.path, hnd.parent_id)
+
+
+@pytest.mark.parametrize("case", OUTSIDE_ROWS)
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_row_outside_the_jurisdiction_fails_the_whole_file(world, office, case, dry_run):
+    from reports.imports import load_dataset, run_import
+
+    what, text = OUTSIDE_ROWS[case]
+    content = text.format(regulation=world["regulation"].pk).encode()
+    before = _rows_of_every_kind()
+    outcome = run_import(
+        what=what, dataset=load_dataset(content, "x.csv"), dry_run=dry_run, actor=office, jurisdiction=world["root"]
+    )
+    assert not outcome.ok
+    assert any("không thuộc Ủy ban nhân dân tỉnh Thử Nghiệm" in error for error in outcome.errors), outcome.errors
+    assert _rows_of_every_kind() == before
+
+
+def test_an_office_imports_only_into_its_own_jurisdiction_through_the_page(client, world, office, demo):
+    client.force_login(office)
+    upload = xlsx_file([PARTY_HEADERS, ["doan-tn", "Tỉnh đoàn", "TĐ", "socio_political", "province", "qn-ubnd", 0]])
+    response = client.post(
+        reverse("reports:import"), {"jurisdiction": demo["qn-ubnd"].pk, "what": "parties", "file": upload}
+    )
+    assert response.status_code == 404  # Quảng Ngãi is not theirs to see, let alone to import into
+    assert not Party.objects.filter(code="doan-tn").exists()
+    assert "reports_import" not in client.session

@@ -137,7 +137,7 @@ def test_only_the_focal_agency_compiles_and_reporters_see_nothing(client, with_s
     assert client.get(report.get_absolute_url()).status_code == 200
     assert client.post(reverse("reports:consolidated_action", args=[report.pk, "finalise"])).status_code == 403
     client.force_login(world["users"]["reporter_a"])
-    assert client.get(report.get_absolute_url()).status_code == 403
+    assert client.get(report.get_absolute_url()).status_code == 404  # not theirs to know about
     assert client.get(reverse("reports:consolidated_list")).status_code == 403
 
 

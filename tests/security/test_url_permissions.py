@@ -229,15 +229,17 @@ RULES: dict[str, Rule] = {
     "reports:consolidated_list": Rule(
         "get", lambda w: reverse("reports:consolidated_list"), "302 403 403 200 200 200 200 403 200"
     ),
+    # The province's consolidated report is outside what a reporting organisation or an outsider sees: 404,
+    # as for any object they may not know exists; the leader and the office see it but do not compile it.
     "reports:consolidated_detail": Rule(
         "get",
         lambda w: reverse("reports:consolidated_detail", args=[w.extra["consolidated"].pk]),
-        "302 403 403 200 200 200 404 403 200",
+        "302 404 404 200 200 200 404 404 200",
     ),
     "reports:consolidated_action": Rule(
         "post",
         lambda w: reverse("reports:consolidated_action", args=[w.extra["consolidated"].pk, "finalise"]),
-        "302 403 403 302 403 403 404 403 302",
+        "302 404 404 302 403 403 404 404 302",
     ),
     "reports:document_pdf": Rule(
         "post",
