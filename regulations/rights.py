@@ -14,6 +14,7 @@ class Right(models.TextChoices):
     REPORT = "report", _("viết và nộp báo cáo")
     REVIEW = "review", _("xem xét, tiếp nhận, trả lại, miễn")
     COMPILE = "compile", _("lập báo cáo tổng hợp")
+    EDIT = "edit", _("soạn, sửa quy chế, văn bản, cuộc họp và nhiệm vụ")
     IMPORT = "import", _("nhập dữ liệu từ bảng tính")
     RAISE = "raise", _("gửi phản ánh, kiến nghị")
     ANSWER = "answer", _("trả lời phản ánh")

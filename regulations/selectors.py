@@ -116,6 +116,53 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=ids)
 
 
+# --- who writes the sources ------------------------------------------------------------------------
+
+EDITING_ROLES = (Membership.Role.OFFICE, Membership.Role.ADMIN)
+
+
+def editing_paths(user) -> tuple[str, ...]:
+    """The jurisdictions whose People's Committee office (or administration) the user works for: the
+    office enters the regulations, documents, meetings and obligations of its own jurisdiction and of
+    those below it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, "_phoihop_editing_paths", None)
+    if cached is not None:
+        return cached
+    parties = [m.party for m in Membership.objects.filter(user=user, role__in=EDITING_ROLES).select_related("party")]
+    paths = tuple(sorted(set(_jurisdiction_paths(parties))))
+    user._phoihop_editing_paths = paths
+    return paths
+
+
+def can_edit_sources(user, party: Party | None) -> bool:
+    """Whether the user may write a source issued or hosted by `party` (a regulation's issuer, a
+    document's issuer, a meeting's host, an obligation's owner)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if party is None:
+        return bool(editing_paths(user))
+    return any(party.path.startswith(path) for path in editing_paths(user))
+
+
+def editable_parties(user) -> QuerySet[Party]:
+    """The parties the user may name as the issuer or host of a source (every party of the jurisdictions
+    the user writes for)."""
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return Party.objects.all()
+    condition = Q(pk__in=[])
+    for path in editing_paths(user):
+        condition |= Q(path__startswith=path)
+    return Party.objects.filter(condition)
+
+
+def editable_jurisdictions(user) -> QuerySet[Party]:
+    return editable_parties(user).filter(is_jurisdiction=True).order_by("path")
+
+
 def _get_or_404(queryset: QuerySet, pk):
     try:
         return queryset.get(pk=pk)
