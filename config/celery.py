@@ -18,6 +18,11 @@ def _beat_schedule(sender, **kwargs):
 
     # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
     sender.conf.beat_schedule = {
+        # Each period's tasks are created as the period opens (15/12, 15/03, …), before the reminder pass.
+        "tasks-generate": {
+            "task": "obligations.tasks.generate_opened_periods",
+            "schedule": crontab(hour=(settings.REMINDER_HOUR - 2) % 24, minute=0),
+        },
         # The daily reminder pass: records due reminders, sends them, then the daily digests.
         "reminders-daily": {
             "task": "reminders.tasks.run_reminders",

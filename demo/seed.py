@@ -328,6 +328,7 @@ def load_directive_106(p: dict[str, Party]) -> dict[str, object]:
         "quả giai đoạn 2016 - 2020; tạo điều kiện để Mặt trận và các đoàn thể hoạt động; tham "
         "mưu hỗ trợ kinh phí theo Luật Ngân sách Nhà nước.",
         source_reference="Mục 1",
+        verb=Obligation.Verb.REQUIRE,
         recurrence=Obligation.Recurrence.CONTINUOUS,
         deliverable=Obligation.Deliverable.ACTION,
         named=departments + district_ubnds,
@@ -340,8 +341,10 @@ def load_directive_106(p: dict[str, Party]) -> dict[str, object]:
         "cáo đánh giá kết quả triển khai.",
         source_reference="Mục 2",
         responsible_rule=Obligation.ResponsibleRule.SIGNATORY_ORGANISATIONS,
+        verb=Obligation.Verb.REQUEST,
         recurrence=Obligation.Recurrence.YEARLY,
-        due_day=15,
+        # "trước ngày 15/12": the last day is 14/12 (DESIGN.md); a Sunday moves it to the next working day.
+        due_day=14,
         due_month=12,
         due_wording="hoàn thành trước ngày 15/12",
         deliverable=Obligation.Deliverable.REPORT,
@@ -350,6 +353,7 @@ def load_directive_106(p: dict[str, Party]) -> dict[str, object]:
         "3",
         "Chỉ đạo chính quyền, Mặt trận và các đoàn thể cùng cấp thực hiện Quy chế phối hợp",
         source_reference="Mục 3",
+        verb=Obligation.Verb.REQUEST,
         recurrence=Obligation.Recurrence.CONTINUOUS,
         deliverable=Obligation.Deliverable.ACTION,
         named=committees,
@@ -360,8 +364,9 @@ def load_directive_106(p: dict[str, Party]) -> dict[str, object]:
         description="Sở Nội vụ làm đầu mối, theo dõi, tổng hợp báo cáo của các tổ chức và báo cáo Ủy ban nhân "
         "dân tỉnh.",
         source_reference="Mục 4",
+        verb=Obligation.Verb.ASSIGN,
         recurrence=Obligation.Recurrence.YEARLY,
-        due_day=25,
+        due_day=24,
         due_month=12,
         due_wording="trước ngày 25/12 hằng năm",
         deliverable=Obligation.Deliverable.REPORT,
@@ -493,11 +498,14 @@ def load_notice_003(p: dict[str, Party]) -> dict[str, object]:
             "source_reference": "Kết luận 5",
             "source_wording": conclusions[4].text,
             "recurrence": Obligation.Recurrence.ONCE,
-            "due_date": datetime.date(2023, 3, 5),
+            "verb": Obligation.Verb.ASSIGN,
+            "due_date": datetime.date(2023, 3, 4),  # "trước ngày 05/3/2023": the last day is 04/03
             "due_wording": "thời gian thực hiện xong trước ngày 05/3/2023",
         },
     )
     finish.responsible_parties.set([p["ty-pnv"]])
+    # "phối hợp với Ủy ban Mặt trận Tổ quốc, các tổ chức chính trị - xã hội huyện": they contribute to its task.
+    finish.cooperating_parties.set(front_and_orgs)
     return {"notice": notice, "meeting": meeting, "finish": finish}
 
 

@@ -39,26 +39,41 @@ def validate_day_month(day: int | None, month: int | None) -> None:
 
 
 class Period(models.Model):
-    """A reporting period. The reporting year Y runs from 15/12 of Y-1 to 14/12 of Y (decree 09/2019/NĐ-CP)."""
+    """A reporting period. The reporting year Y runs from 15/12 of Y-1 to 14/12 of Y (decree 09/2019/NĐ-CP); its
+    halves, quarters and months are cut on the same day: the first quarter is 15/12 to 14/03, the month of
+    March is 15/02 to 14/03."""
 
     class Kind(models.TextChoices):
         YEAR = "year", _("Năm")
+        HALF = "half", _("6 tháng")
         QUARTER = "quarter", _("Quý")
+        MONTH = "month", _("Tháng")
+
+    # How many months each kind spans, and how many of it a year holds.
+    MONTHS = {Kind.YEAR: 12, Kind.HALF: 6, Kind.QUARTER: 3, Kind.MONTH: 1}
 
     kind = models.CharField(_("loại kỳ"), max_length=10, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("năm"))
-    quarter = models.PositiveSmallIntegerField(_("quý"), default=0, help_text=_("0 với kỳ năm"))
+    # The number of the part within the year: a quarter 1–4, a half 1–2, a month 1–12; 0 for the year.
+    quarter = models.PositiveSmallIntegerField(
+        _("kỳ trong năm"), default=0, help_text=_("Quý 1–4, 6 tháng 1–2, tháng 1–12; 0 với kỳ năm")
+    )
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến ngày"))
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
-        ordering = ["year", "quarter"]
+        ordering = ["year", "kind", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "year", "quarter"], name="period_unique"),
             models.CheckConstraint(
-                condition=(Q(kind="year", quarter=0) | Q(kind="quarter", quarter__gte=1, quarter__lte=4)),
+                condition=(
+                    Q(kind="year", quarter=0)
+                    | Q(kind="half", quarter__gte=1, quarter__lte=2)
+                    | Q(kind="quarter", quarter__gte=1, quarter__lte=4)
+                    | Q(kind="month", quarter__gte=1, quarter__lte=12)
+                ),
                 name="period_quarter_matches_kind",
             ),
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_ordered"),
@@ -71,15 +86,26 @@ class Period(models.Model):
     def label(self) -> str:
         if self.kind == self.Kind.YEAR:
             return _("Năm %(year)s") % {"year": self.year}
+        if self.kind == self.Kind.HALF:
+            label = _("6 tháng đầu năm %(year)s") if self.quarter == 1 else _("6 tháng cuối năm %(year)s")
+            return label % {"year": self.year}
+        if self.kind == self.Kind.MONTH:
+            return _("Tháng %(month)s/%(year)s") % {"month": self.quarter, "year": self.year}
         return _("Quý %(quarter)s/%(year)s") % {"quarter": "I II III IV".split()[self.quarter - 1], "year": self.year}
 
     @staticmethod
+    def parts(kind: str) -> int:
+        """How many periods of a kind a reporting year holds."""
+        return 12 // Period.MONTHS[Period.Kind(kind)]
+
+    @staticmethod
     def bounds(kind: str, year: int, quarter: int = 0) -> tuple[datetime.date, datetime.date]:
-        if kind == Period.Kind.YEAR:
-            return datetime.date(year - 1, 12, 15), datetime.date(year, 12, 14)
-        start_month = 3 * (quarter - 1)  # Q1 starts 15/12 of the previous year, Q2 on 15/03, …
-        start = datetime.date(year - 1, 12, 15) if quarter == 1 else datetime.date(year, start_month, 15)
-        return start, datetime.date(year, 3 * quarter, 14)
+        months = Period.MONTHS[Period.Kind(kind)]
+        number = quarter or 1
+        end_month = months * number  # Q1 ends on 14/03, H1 on 14/06, March on 14/03, the year on 14/12
+        start_month = end_month - months  # 0 is December of the previous year
+        start = datetime.date(year - 1, 12, 15) if start_month == 0 else datetime.date(year, start_month, 15)
+        return start, datetime.date(year, end_month, 14)
 
     @staticmethod
     def reporting_year_of(day: datetime.date) -> int:
@@ -103,8 +129,27 @@ class Obligation(SearchableModel):
     class Recurrence(models.TextChoices):
         ONCE = "once", _("Một lần, vào ngày")
         YEARLY = "yearly", _("Hằng năm")
+        HALF_YEARLY = "half-yearly", _("6 tháng một lần")
         QUARTERLY = "quarterly", _("Hằng quý")
+        MONTHLY = "monthly", _("Hằng tháng")
         CONTINUOUS = "continuous", _("Thường xuyên")
+
+    # The period kind of each periodic recurrence.
+    PERIOD_KIND = {
+        Recurrence.YEARLY: Period.Kind.YEAR,
+        Recurrence.HALF_YEARLY: Period.Kind.HALF,
+        Recurrence.QUARTERLY: Period.Kind.QUARTER,
+        Recurrence.MONTHLY: Period.Kind.MONTH,
+    }
+
+    class Verb(models.TextChoices):
+        """How the source addresses the parties: "Giao"/"Yêu cầu" to a body subordinate to the People's
+        Committee, "Đề nghị" to the Front and the organisations, which are not subordinate to it."""
+
+        NONE = "", _("(không ghi)")
+        ASSIGN = "giao", _("Giao")
+        REQUIRE = "yeu_cau", _("Yêu cầu")
+        REQUEST = "de_nghi", _("Đề nghị")
 
     class Deliverable(models.TextChoices):
         REPORT = "report", _("Báo cáo phải nộp")
@@ -143,8 +188,20 @@ class Obligation(SearchableModel):
     responsible_rule = models.CharField(
         _("đơn vị thực hiện"), max_length=20, choices=ResponsibleRule.choices, default=ResponsibleRule.NAMED
     )
+    verb = models.CharField(_("cách giao"), max_length=10, choices=Verb.choices, blank=True, default=Verb.NONE)
     responsible_parties = models.ManyToManyField(
-        Party, verbose_name=_("các cơ quan được giao"), blank=True, related_name="obligations"
+        Party,
+        verbose_name=_("cơ quan chủ trì"),
+        blank=True,
+        related_name="obligations",
+        help_text=_("Mỗi cơ quan chủ trì có nhiệm vụ riêng và được tính vào tỷ lệ."),
+    )
+    cooperating_parties = models.ManyToManyField(
+        Party,
+        verbose_name=_("cơ quan phối hợp"),
+        blank=True,
+        related_name="cooperating_obligations",
+        help_text=_("Góp ý kiến, tài liệu vào nhiệm vụ của cơ quan chủ trì; không có nhiệm vụ riêng."),
     )
     owed_to = models.ForeignKey(
         Party,
@@ -155,20 +212,25 @@ class Obligation(SearchableModel):
         related_name="obligations_owed",
     )
     recurrence = models.CharField(_("tần suất"), max_length=12, choices=Recurrence.choices)
-    due_date = models.DateField(_("hạn (một lần)"), null=True, blank=True)
-    due_day = models.PositiveSmallIntegerField(_("ngày hạn"), null=True, blank=True)
+    # The due fields hold the last day the wording means ("trước ngày 15/12" → 14/12), before any move to a
+    # working day; the wording itself is kept in due_wording and shown beside the date.
+    due_date = models.DateField(_("ngày cuối cùng (một lần)"), null=True, blank=True)
+    due_day = models.PositiveSmallIntegerField(_("ngày của ngày cuối cùng"), null=True, blank=True)
     due_month = models.PositiveSmallIntegerField(
-        _("tháng hạn"),
+        _("tháng của ngày cuối cùng"),
         null=True,
         blank=True,
-        help_text=_("Hằng năm: ngày/tháng trong năm báo cáo. Hằng quý: chỉ dùng ngày, của tháng sau khi quý kết thúc."),
+        help_text=_(
+            "Hằng năm: tháng trong năm báo cáo. 6 tháng, hằng quý, hằng tháng: tháng của hạn kỳ đầu tiên trong năm "
+            "(để trống: tháng ngay sau khi kỳ kết thúc)."
+        ),
     )
     due_wording = models.CharField(
         _("thời hạn theo nguyên văn"), max_length=200, blank=True, help_text=_("Ví dụ: hoàn thành trước ngày 15/12")
     )
     move_to_working_day = models.BooleanField(
-        _("dời sang ngày làm việc kế tiếp"),
-        default=False,
+        _("chuyển sang ngày làm việc tiếp theo"),
+        default=True,
         help_text=_(
             "Hạn rơi vào thứ Bảy, Chủ nhật hoặc ngày lễ, Tết thì chuyển sang ngày làm việc kế tiếp "
             "(Điều 148 Bộ luật Dân sự 2015)."
@@ -215,9 +277,10 @@ class Obligation(SearchableModel):
                 violation_error_message=_("Nhiệm vụ hằng năm phải có ngày và tháng hạn."),
             ),
             models.CheckConstraint(
-                condition=~Q(recurrence="quarterly") | Q(due_day__isnull=False, due_day__lte=28),
+                condition=~Q(recurrence__in=["half-yearly", "quarterly", "monthly"])
+                | Q(due_day__isnull=False, due_day__lte=28),
                 name="obligation_quarterly_has_day",
-                violation_error_message=_("Nhiệm vụ hằng quý phải có ngày hạn từ 1 đến 28."),
+                violation_error_message=_("Nhiệm vụ 6 tháng, hằng quý hoặc hằng tháng phải có ngày hạn từ 1 đến 28."),
             ),
         ]
 
@@ -296,22 +359,49 @@ class Obligation(SearchableModel):
         return self.is_active and self.recurrence != self.Recurrence.CONTINUOUS
 
     def schedule(self) -> list[tuple[str, int, int, datetime.date]]:
-        """(period kind, year, quarter, nominal due date) for each period within the term of application."""
+        """(period kind, year, part, last day by the wording) for each period within the term of application.
+
+        A half-yearly, quarterly or monthly duty is due on its day in the month after each period ends,
+        unless due_month names the month of the first period's deadline (a half-yearly report "trước ngày
+        15/6 và 15/12" has due_month 6: the second is six months later)."""
         rows: list[tuple[str, int, int, datetime.date]] = []
-        # The check constraints give a one-off obligation its date, a yearly one its day and month and a
-        # quarterly one its day; an obligation missing them (not yet saved) has no schedule.
+        # The check constraints give a one-off obligation its date, a yearly one its day and month and the
+        # others their day; an obligation missing them (not yet saved) has no schedule.
         if self.recurrence == self.Recurrence.ONCE and self.due_date is not None:
             rows.append((Period.Kind.YEAR, Period.reporting_year_of(self.due_date), 0, self.due_date))
         elif self.recurrence == self.Recurrence.YEARLY and self.due_day and self.due_month:
             for year in range(self.applies_from.year, self.applies_to.year + 1):
                 rows.append((Period.Kind.YEAR, year, 0, datetime.date(year, self.due_month, self.due_day)))
-        elif self.recurrence == self.Recurrence.QUARTERLY and self.due_day:
-            for year in range(self.applies_from.year, self.applies_to.year + 1):
-                for quarter in range(1, 5):
-                    month = 3 * quarter + 1
-                    due = datetime.date(year + month // 13, (month - 1) % 12 + 1, self.due_day)
-                    rows.append((Period.Kind.QUARTER, year, quarter, due))
+        elif self.recurrence in self.PERIOD_KIND and self.due_day:
+            kind = self.PERIOD_KIND[self.Recurrence(self.recurrence)]
+            months = Period.MONTHS[kind]
+            first_month = self.due_month or months + 1
+            for year in range(self.applies_from.year, self.applies_to.year + 2):
+                for number in range(1, Period.parts(kind) + 1):
+                    month = first_month + months * (number - 1)  # may run into the next calendar year
+                    due = datetime.date(year + (month - 1) // 12, (month - 1) % 12 + 1, self.due_day)
+                    rows.append((kind, year, number, due))
         return [row for row in rows if self.applies_from <= row[3] <= self.applies_to]
+
+    @property
+    def last_day_text(self) -> str:
+        """The last day the rule sets, in words: "04/03/2023", "14/12 hằng năm", "ngày 10 của tháng sau mỗi
+        quý"; empty for a continuous duty."""
+        if self.recurrence == self.Recurrence.ONCE and self.due_date:
+            return self.due_date.strftime("%d/%m/%Y")
+        if self.recurrence == self.Recurrence.YEARLY and self.due_day and self.due_month:
+            return _("%(day)02d/%(month)02d hằng năm") % {"day": self.due_day, "month": self.due_month}
+        if self.recurrence in self.PERIOD_KIND and self.due_day:
+            kind = self.PERIOD_KIND[self.Recurrence(self.recurrence)]
+            every = Period.Kind(kind).label.lower()
+            if self.due_month:
+                return _("ngày %(day)s tháng %(month)s, rồi cứ mỗi kỳ %(every)s") % {
+                    "day": self.due_day,
+                    "month": self.due_month,
+                    "every": every,
+                }
+            return _("ngày %(day)s của tháng sau mỗi kỳ %(every)s") % {"day": self.due_day, "every": every}
+        return ""
 
 
 _COMPARE = {"gt": lambda a, b: a > b, "lte": lambda a, b: a <= b, "exact": lambda a, b: a == b}
@@ -360,7 +450,7 @@ class Task(models.Model):
 
     class Status(models.TextChoices):
         DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
-        DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+        DONE_LATE = "done_late", _("Hoàn thành trễ hạn")
         PENDING = "pending", _("Chưa hoàn thành, còn hạn")
         OVERDUE = "overdue", _("Chưa hoàn thành, quá hạn")
         SUBMITTED = "submitted", _("Đã nộp, chờ xem xét")

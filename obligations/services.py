@@ -40,13 +40,20 @@ def obligation_due_date(*, obligation: Obligation, nominal: datetime.date) -> da
     return next_working_day(nominal) if obligation.move_to_working_day else nominal
 
 
-def tasks_generate(*, obligations: Iterable[Obligation] | None = None) -> GenerationResult:
-    """Create the tasks of each obligation's term that do not exist yet.
+def tasks_generate(
+    *, obligations: Iterable[Obligation] | None = None, up_to: datetime.date | None = None
+) -> GenerationResult:
+    """Create the tasks of the periods in force that do not exist yet.
+
+    A periodic obligation's task is created when its period opens (on or before `up_to`, today by
+    default); a one-off's at once. The daily job (`tasks.generate_opened_periods`) calls this again and
+    so creates each new period's tasks as it opens, until the term of application ends.
 
     Idempotent: a task is keyed by (obligation, party, period) under a unique constraint, so a second
     run, or two runs at once, create nothing more. A responsible party that no longer exists on a due
     date hands that task to its successor (`handed_over_from` keeps who the source named).
     """
+    up_to = up_to or timezone.localdate()
     if obligations is None:
         obligations = Obligation.objects.filter(is_active=True).exclude(recurrence=Obligation.Recurrence.CONTINUOUS)
     result = GenerationResult()
@@ -59,6 +66,8 @@ def tasks_generate(*, obligations: Iterable[Obligation] | None = None) -> Genera
         obligation_ids.append(obligation.pk)
         named_parties = obligation.responsible_party_list()
         for kind, year, quarter, nominal in obligation.schedule():
+            if obligation.recurrence != Obligation.Recurrence.ONCE and Period.bounds(kind, year, quarter)[0] > up_to:
+                continue  # the period has not opened yet
             key = (kind, year, quarter)
             if key not in periods:
                 periods[key] = period_get_or_create(kind=kind, year=year, quarter=quarter)

@@ -19,8 +19,8 @@ def _demo_rows(obligations):
     return rows
 
 
-def _named_day(ob):
-    """The date the demo stores is the one its wording names ("15/12" of "trước ngày 15/12")."""
+def _last_day(ob):
+    """The demo stores the last day its wording means (14/12 for "trước ngày 15/12")."""
     if ob.due_date:
         return ob.due_date
     return datetime.date(2001, ob.due_month, ob.due_day) if ob.due_day else None
@@ -31,15 +31,14 @@ def _assert_same(extracted, demo_rows, *, with_year):
     for row in extracted:
         ob = demo_rows[row["item"]]
         assert set(row["lead_codes"]) == {p.code for p in ob.responsible_party_list()}, row["item"]
+        assert set(row["cooperating_codes"]) == {p.code for p in ob.cooperating_parties.all()}, row["item"]
         assert row["recurrence"] == ob.recurrence, row["item"]
         assert row["deliverable"] == ob.deliverable, row["item"]
-        named = _named_day(ob)
-        if named is None:
+        last = _last_day(ob)
+        if last is None:
             assert row["deadline"] is None and row["deadline_text"] is None, row["item"]
             continue
         assert row["deadline_text"] == ob.due_wording
-        # DESIGN.md reads "trước ngày X" as ending on X−1; the demo keeps X, the day its wording names.
-        last = named - datetime.timedelta(days=1)
         assert row["deadline"] == {"day": last.day, "month": last.month, "year": last.year if with_year else None}
 
 

@@ -16,7 +16,25 @@ def _report_tasks(obligation_title_start: str):
     return Task.objects.filter(obligation__title__startswith=obligation_title_start).select_related("party", "period")
 
 
-def test_every_organisation_gets_a_report_due_15_12_of_each_year_of_the_term(demo):
+# "trước ngày 15/12" ends on 14/12; a 14/12 on a weekend moves to the Monday (Civil Code 2015, art. 148).
+REPORT_LAST_DAYS = {
+    2021: D(2021, 12, 14),
+    2022: D(2022, 12, 14),
+    2023: D(2023, 12, 14),
+    2024: D(2024, 12, 16),  # 14/12/2024 is a Saturday
+    2025: D(2025, 12, 15),  # 14/12/2025 is a Sunday
+}
+# "trước ngày 25/12" ends on 24/12.
+ROLLUP_LAST_DAYS = {
+    2021: D(2021, 12, 24),
+    2022: D(2022, 12, 26),  # a Saturday
+    2023: D(2023, 12, 25),  # a Sunday
+    2024: D(2024, 12, 24),
+    2025: D(2025, 12, 24),
+}
+
+
+def test_every_organisation_gets_a_report_due_the_day_before_15_12_of_each_year_of_the_term(demo):
     tasks = _report_tasks("Báo cáo đánh giá kết quả")
     by_year = {}
     for task in tasks:
@@ -24,13 +42,14 @@ def test_every_organisation_gets_a_report_due_15_12_of_each_year_of_the_term(dem
     assert sorted(by_year) == [2021, 2022, 2023, 2024, 2025]
     for year, rows in by_year.items():
         assert len(rows) == 5
-        assert {t.due_date for t in rows} == {D(year, 12, 15)}
+        assert {t.nominal_due_date for t in rows} == {D(year, 12, 14)}
+        assert {t.due_date for t in rows} == {REPORT_LAST_DAYS[year]}
         assert {t.party.short_name.split()[0] for t in rows} == {"Ủy", "HCCB", "LĐLĐ", "HLHPN", "HND"}
 
 
-def test_so_noi_vu_gets_the_roll_up_due_25_12_each_year_after_the_reports(demo):
+def test_so_noi_vu_gets_the_roll_up_due_before_25_12_each_year_after_the_reports(demo):
     rollups = list(_report_tasks("Theo dõi, tổng hợp"))
-    assert sorted((t.period.year, t.due_date) for t in rollups) == [(y, D(y, 12, 25)) for y in range(2021, 2026)]
+    assert sorted((t.period.year, t.due_date) for t in rollups) == sorted(ROLLUP_LAST_DAYS.items())
     assert {t.party.code for t in rollups} == {"kt-snv", "qn-snv"}
     rollup = rollups[0].obligation
     assert [o.title for o in rollup.depends_on.all()] == [
@@ -38,10 +57,12 @@ def test_so_noi_vu_gets_the_roll_up_due_25_12_each_year_after_the_reports(demo):
     ]
 
 
-def test_tan_yen_noi_vu_gets_one_task_due_05_03_2023(demo):
+def test_tan_yen_noi_vu_gets_one_task_due_before_05_03_2023(demo):
     tasks = list(Task.objects.filter(party__code="ty-pnv"))
     assert len(tasks) == 1
-    assert tasks[0].due_date == D(2023, 3, 5)
+    # "trước ngày 05/3/2023": the last day is 04/03/2023, a Saturday, so Monday 06/03.
+    assert tasks[0].nominal_due_date == D(2023, 3, 4)
+    assert tasks[0].due_date == D(2023, 3, 6)
     assert tasks[0].period.year == 2023
     assert tasks[0].obligation.due_wording == "thời gian thực hiện xong trước ngày 05/3/2023"
 

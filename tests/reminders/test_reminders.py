@@ -260,12 +260,23 @@ def test_a_delivery_that_keeps_bouncing_ends_failed(report_task, hnd, settings):
     assert (row.status, row.attempts, row.next_attempt_at) == (Delivery.Status.FAILED, 2, None)
 
 
+@pytest.fixture
+def rollup_due_with_the_third_overdue_day(report_task):
+    """Sở Nội vụ Quảng Ngãi's 2025 roll-up moved to 25/12, so that its d-7 falls on 18/12, the day of the
+    organisation's third overdue day: two reminders to one person on one day."""
+    rollup = Task.objects.get(party__code="qn-snv", period__year=2025)
+    rollup.nominal_due_date = rollup.due_date = D(2025, 12, 25)
+    with time_machine.travel(at(D(2025, 12, 1), 7), tick=False):  # re-planned before its first step
+        rollup.save()
+    return rollup
+
+
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even except Exception."""
 
 
 def test_a_worker_killed_mid_send_is_finished_by_a_later_pass_without_duplicates(
-    report_task, hnd, sonoivu, head_of_hnd, monkeypatch, settings
+    report_task, hnd, sonoivu, head_of_hnd, monkeypatch, settings, rollup_due_with_the_third_overdue_day
 ):
     settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 900
     real_email_for = services.email_for
@@ -295,7 +306,9 @@ def test_a_worker_killed_mid_send_is_finished_by_a_later_pass_without_duplicates
     assert sorted(to for to, _subject in sent) == sorted([hnd.email, head_of_hnd.email, sonoivu.email, sonoivu.email])
 
 
-def test_a_digest_user_gets_one_email_with_everything_due(report_task, users, sonoivu):
+def test_a_digest_user_gets_one_email_with_everything_due(
+    report_task, users, sonoivu, rollup_due_with_the_third_overdue_day
+):
     NotificationPreference.objects.create(user=sonoivu, mode=NotificationPreference.Mode.DIGEST)
     run_on(D(2025, 12, 18))  # o3 of hnd's report (escalated to sonoivu) and d-7 of Sở Nội vụ's own roll-up
     to_sonoivu = [m for m in mail.outbox if m.to == [sonoivu.email]]

@@ -1,0 +1,14 @@
+"""Celery tasks of the obligations app."""
+
+from celery import shared_task
+
+
+@shared_task(soft_time_limit=1500, time_limit=1800)
+def generate_opened_periods() -> dict:
+    """Daily (beat): create the tasks of every period that has opened, for every obligation in force.
+    Idempotent, so a missed day or a second run changes nothing; an obligation whose term of application
+    has ended has no period left to open."""
+    from .services import tasks_generate
+
+    result = tasks_generate()
+    return {"created": result.created, "existing": result.existing, "skipped": len(result.skipped)}
