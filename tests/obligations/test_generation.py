@@ -124,7 +124,7 @@ def simple_obligation(make_party):
     regulation.signatories.set([ubnd, org])
     document = Document.objects.create(kind=Document.Kind.DIRECTIVE, issuer=ubnd, place="Thử", subject="Thử")
     document.regulations.set([regulation])
-    item = DocumentItem.objects.create(document=document, order=1, label="1", text="Báo cáo trước ngày 17/02")
+    item = DocumentItem.objects.create(document=document, order=1, label="1", text="Báo cáo chậm nhất ngày 17/02")
     obligation = Obligation.objects.create(
         title="Báo cáo thử",
         source_item=item,
@@ -136,7 +136,7 @@ def simple_obligation(make_party):
         applies_from=D(2026, 1, 1),
         applies_to=D(2026, 12, 31),
         move_to_working_day=True,
-        due_wording="trước ngày 17/02",
+        due_wording="chậm nhất ngày 17/02",
     )
     return {"ubnd": ubnd, "org": org, "obligation": obligation}
 
