@@ -40,6 +40,97 @@ def html_to_pdf(html: str) -> bytes:
     return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf()
 
 
+# --- the parts of a decree-30 document ------------------------------------------------------------------
+
+_END_MARK = "./."
+_FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def header_lines(issuer) -> tuple[str, str]:
+    """(superior body, issuer) for the top-left block, in upper case. Only a state body below a People's
+    Committee (a department: "UBND TỈNH QUẢNG NGÃI" over "SỞ NỘI VỤ") has a superior line; a People's
+    Committee has none, and neither have the Front and the organisations, which are not subordinate to it.
+    Under its superior, the issuer's name drops the territory the superior line already gives."""
+    parent = issuer.parent
+    if issuer.is_jurisdiction or parent is None or issuer.kind != issuer.Kind.STATE:
+        return "", issuer.name.upper()
+    superior = parent.name
+    name = issuer.name
+    for long_form in ("Ủy ban nhân dân", "Uỷ ban nhân dân"):
+        if superior.startswith(long_form):
+            territory = superior[len(long_form) :].strip()  # "tỉnh Quảng Ngãi"
+            superior = "UBND " + territory
+            if territory and name.endswith(" " + territory):
+                name = name[: -len(territory) - 1]
+            break
+    return superior.upper(), name.upper()
+
+
+def with_end_mark(text: str) -> str:
+    """A text ends with exactly one "./.": "…đúng hạn." becomes "…đúng hạn./.", never "..", never "./../."."""
+    text = text.rstrip()
+    if text.endswith(_END_MARK):
+        return text
+    if text.endswith("."):
+        return text + "/."
+    return text + _END_MARK
+
+
+def paragraphs_and_footnotes(text: str) -> tuple[list[str], list[str]]:
+    """The body's paragraphs, and its footnotes (lines that start with a footnote mark, "¹ Quy chế số …")."""
+    paragraphs, footnotes = [], []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        (footnotes if line[0] in _FOOTNOTE_MARKS else paragraphs).append(line)
+    return paragraphs, footnotes
+
+
+def body_paragraphs(text: str, items=()) -> tuple[list[str], list[str]]:
+    """What the body prints, once: the typed body when there is one (it already holds the numbered items),
+    else the items with their numbers. The last paragraph carries the closing "./."."""
+    if text.strip():
+        paragraphs, footnotes = paragraphs_and_footnotes(text)
+    else:
+        paragraphs, footnotes = [], []
+        for item in items:
+            label = item.label if item.label[:1].isdigit() else ""
+            lines = [line.strip() for line in item.text.splitlines() if line.strip()]
+            if label and lines:
+                lines[0] = f"{label}. {lines[0]}"
+            paragraphs.extend(lines)
+    paragraphs = [paragraph.replace("./.", ".") if paragraph.endswith("./.") else paragraph for paragraph in paragraphs]
+    if paragraphs:
+        paragraphs[-1] = with_end_mark(paragraphs[-1])
+    return paragraphs, footnotes
+
+
+def with_footnotes(paragraphs: list[str], footnotes: list[str]) -> list[tuple[str, list[str]]]:
+    """Each paragraph with the footnotes its marks call, so that each prints at the foot of that page."""
+    placed: list[tuple[str, list[str]]] = [(paragraph, []) for paragraph in paragraphs]
+    for note in footnotes:
+        home = next((row for row in placed if note[0] in row[0]), placed[-1] if placed else None)
+        if home is not None:
+            home[1].append(note)
+    return placed
+
+
+def signing_lines(block: str, title: str) -> list[str]:
+    """The signing block in upper case, then the signer's title unless the block already ends with it
+    ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" with the title "Phó Chủ tịch" prints "PHÓ CHỦ TỊCH" once)."""
+    lines = [line.strip().upper() for line in block.splitlines() if line.strip()]
+    title = title.strip().upper()
+    if title and (not lines or lines[-1] != title):
+        lines.append(title)
+    return lines
+
+
+def distribution_lines(lines: list[str]) -> list[str]:
+    """Nơi nhận items, each after a dash as decree 30 writes them."""
+    return [line if line.lstrip().startswith(("-", "–")) else f"- {line.strip()}" for line in lines]
+
+
 def date_line(place: str, day) -> str:
     """ "Quảng Ngãi, ngày 22 tháng 12 năm 2025": days and months below 10 (1, 2) take a leading zero."""
     if day is None:
@@ -75,21 +166,29 @@ def consolidated_html(report: ConsolidatedReport) -> str:
                 "content": content,
                 "rows": [{**row, "status_label": status_labels.get(row["status"], "")} for row in content["rows"]],
                 "issuer": issuer,
-                "parent_issuer": report.jurisdiction,
+                "header": header_lines(issuer),
+                "signing": signing_lines(report.signing_block, report.signer_title),
+                "proposals_end": with_end_mark(report.proposals or "…"),
+                # "Kết quả thực hiện các Quy chế phối hợp, năm 2025": the period in running text.
+                "period_in_text": report.period.label[:1].lower() + report.period.label[1:],
+                "distribution": distribution_lines(report.distribution_lines),
                 "date_line": date_line(report.place or _("…"), day),
             },
         )
 
 
 def document_html(document: Document) -> str:
+    paragraphs, footnotes = body_paragraphs(document.body, document.items.order_by("order"))
     with translation.override("vi"):
         return render_to_string(
             "reports/pdf/document.html",
             {
                 "document": document,
-                "items": list(document.items.order_by("order")),
+                "paragraphs": with_footnotes(paragraphs, footnotes),
                 "issuer": document.issuer,
-                "parent_issuer": document.issuer.parent,
+                "header": header_lines(document.issuer),
+                "signing": signing_lines(document.signing_block, document.signer_title),
+                "distribution": distribution_lines(document.distribution_lines),
                 "date_line": _with_place(document.place, document.date_text)
                 or date_line(document.place, document.issued_on),
             },
@@ -106,7 +205,10 @@ def meeting_html(meeting: Meeting) -> str:
                 "meeting": meeting,
                 "notice": notice,
                 "issuer": issuer,
-                "parent_issuer": issuer.parent,
+                "header": header_lines(issuer),
+                "paragraphs": with_footnotes(*body_paragraphs(notice.body)) if notice and notice.body.strip() else [],
+                "signing": signing_lines(notice.signing_block, notice.signer_title) if notice else [],
+                "distribution": distribution_lines(notice.distribution_lines) if notice else [],
                 "attendees": list(meeting.attendees.order_by("order")),
                 "indicators": list(meeting.indicators.order_by("order")),
                 "conclusions": list(meeting.conclusions.order_by("number")),

@@ -125,6 +125,32 @@ def _docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+# A line that starts a new unit of the text: "1.", "a)", "-", "+", "Điều 3", "II." and the like.
+_NEW_UNIT = re.compile(r"^\s*(?:[-–+•*]|\d+(?:\.\d+)*[.)]|[a-zđ][)]|[IVX]+\.|Điều\s|Mục\s|Chương\s)")
+
+
+def _unwrap(page_text: str) -> str:
+    """Join the lines a PDF wrapped inside a paragraph: a long line that does not end a sentence or a
+    clause, followed by a line that does not start a new item, is one paragraph ("… về" / "Ủy ban nhân dân
+    tỉnh trước ngày 25/12"). Short lines (the heading, the signing block) are left as they are."""
+    lines = page_text.split("\n")
+    longest = max((len(line.strip()) for line in lines), default=0)
+    joined: list[str] = []
+    for line in lines:
+        previous = joined[-1].rstrip() if joined else ""
+        if (
+            previous
+            and line.strip()
+            and len(previous) >= 0.7 * longest
+            and previous[-1] not in ".:;!?"
+            and not _NEW_UNIT.match(line)
+        ):
+            joined[-1] = f"{previous} {line.strip()}"
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
 def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -133,7 +159,7 @@ def _pdf_text(path: Path) -> str:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise ExtractionError(_("Tệp PDF được đặt mật khẩu; không đọc được."), code="encrypted_pdf")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_unwrap(page.extract_text() or "") for page in reader.pages]
     except ExtractionError:
         raise
     except (PdfReadError, ValueError, KeyError, OSError):

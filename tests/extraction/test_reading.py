@@ -12,7 +12,7 @@ from obligations.extraction import ExtractionError, extraction_from_file, extrac
 from obligations.extraction.reading import text_read
 
 CORPUS = Path(__file__).parent / "corpus"
-FONT = Path(__file__).resolve().parents[2] / "reports" / "static" / "reports" / "fonts" / "DejaVuSerif.ttf"
+FONT = Path(__file__).resolve().parents[2] / "reports" / "static" / "reports" / "fonts" / "LiberationSerif-Regular.ttf"
 SEED_106 = (CORPUS / "100_seed000_kontum_106_ubnd_kgvx.txt").read_text(encoding="utf-8")
 
 
