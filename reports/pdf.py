@@ -78,7 +78,8 @@ def with_end_mark(text: str) -> str:
 
 def paragraphs_and_footnotes(text: str) -> tuple[list[str], list[str]]:
     """The body's paragraphs, and its footnotes (lines that start with a footnote mark, "¹ Quy chế số …")."""
-    paragraphs, footnotes = [], []
+    paragraphs: list[str] = []
+    footnotes: list[str] = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
