@@ -36,7 +36,7 @@ class SourceForm(forms.Form):
     )
 
     def __init__(self, *args, user, instance=None, amendment: bool = False, **kwargs):
-        if instance is not None and not args and "initial" not in kwargs:
+        if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = model_to_dict(instance, fields=self.field_names)
         super().__init__(*args, **kwargs)
         generated = fields_for_model(self.model, fields=self.field_names, widgets=self.widgets)
@@ -45,6 +45,7 @@ class SourceForm(forms.Form):
         self.amendment = amendment
         if amendment:
             reason.required = True
+            reason.error_messages["required"] = _("Đã có nhiệm vụ được giao theo nguồn này: cần ghi lý do sửa đổi.")
             reason.label = _("Lý do sửa đổi *")
             self.fields["reason"] = reason
         self.user = user
