@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_DASH, BLANK_CHOICE_LABEL
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,19 @@ TEXT = {"rows": 8}
 def _date_field(field: forms.Field) -> None:
     field.widget = DATE_WIDGET
     field.help_text = _("Ngày/tháng/năm, ví dụ 31/12/2020.")
+
+
+def _empty_choice(field: forms.Field) -> None:
+    """The blank choice of a select in the site's words, not Django's dashes."""
+    label = _("— Chọn —") if field.required else _("— Không chọn —")
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]) in (str(BLANK_CHOICE_LABEL), BLANK_CHOICE_DASH[0][1]):
+            field.choices = [("", label), *choices[1:]]
 
 
 class SourceForm(forms.Form):
@@ -53,6 +67,7 @@ class SourceForm(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 _date_field(field)
+            _empty_choice(field)
             if field.required and name != "reason":
                 field.label = f"{field.label} *"
 
@@ -266,19 +281,39 @@ class _ConclusionFormSet(RowFormSet):
 ItemFormSet = cast(
     type[_ItemFormSet],
     forms.inlineformset_factory(
-        Document, DocumentItem, form=ItemForm, formset=_ItemFormSet, extra=3, can_order=True, can_delete=True
+        Document,
+        DocumentItem,
+        form=ItemForm,
+        formset=_ItemFormSet,
+        extra=3,
+        can_order=True,
+        can_delete=True,
+        can_delete_extra=False,
     ),
 )
 AttendeeFormSet = cast(
     type[_AttendeeFormSet],
     forms.inlineformset_factory(
-        Meeting, MeetingAttendee, form=AttendeeForm, formset=_AttendeeFormSet, extra=3, can_order=True, can_delete=True
+        Meeting,
+        MeetingAttendee,
+        form=AttendeeForm,
+        formset=_AttendeeFormSet,
+        extra=3,
+        can_order=True,
+        can_delete=True,
+        can_delete_extra=False,
     ),
 )
 ConclusionFormSet = cast(
     type[_ConclusionFormSet],
     forms.inlineformset_factory(
-        Meeting, Conclusion, form=ConclusionForm, formset=_ConclusionFormSet, extra=3, can_delete=True
+        Meeting,
+        Conclusion,
+        form=ConclusionForm,
+        formset=_ConclusionFormSet,
+        extra=3,
+        can_delete=True,
+        can_delete_extra=False,
     ),
 )
 
