@@ -31,7 +31,7 @@ def _empty_choice(field: forms.Field) -> None:
     if isinstance(field, forms.ModelChoiceField):
         field.empty_label = label
     elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
+        choices: list = list(field.choices)  # type: ignore[arg-type]  # a model field's choices are a list here
         if choices and choices[0][0] == "" and str(choices[0][1]) in (str(BLANK_CHOICE_LABEL), BLANK_CHOICE_DASH[0][1]):
             field.choices = [("", label), *choices[1:]]
 
