@@ -200,6 +200,8 @@ class RowFormSet(forms.BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        for field in form.fields.values():
+            _empty_choice(field)
         if "ORDER" in form.fields:
             form.fields["ORDER"].label = _("Thứ tự")
             form.fields["ORDER"].widget.attrs["class"] = "order-input"
