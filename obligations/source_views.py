@@ -40,6 +40,8 @@ def regulation_detail(request, pk):
             "replaced_by": sources.regulations_visible_to(request.user).filter(replaces=regulation),
             "documents": sources.documents_visible_to(request.user).filter(regulations=regulation),
             "obligations": obligations_visible_to(request.user).filter(source_regulation=regulation),
+            "can_edit": sources.can_edit_sources(request.user, regulation.issuer),
+            "trail": sources.source_trail(regulation),
         },
     )
 

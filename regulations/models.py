@@ -5,17 +5,25 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .text import nfc, search_key
 
 # Unique numbers apply once a number is given: a draft's "/TB-UBND" (number left blank) never clashes.
 NUMBERED = ~Q(number_symbol="") & ~Q(number_symbol__startswith="/")
+
+
+def is_numbered(number_symbol: str) -> bool:
+    """The same rule as NUMBERED for one value: "" and "/TB-UBND" have no number yet."""
+    return bool(number_symbol) and not number_symbol.startswith("/")
 
 
 def private_upload_to(instance, filename: str) -> str:
@@ -514,3 +522,53 @@ class Conclusion(models.Model):
     def save(self, *args, **kwargs):
         self.text = nfc(self.text)
         super().save(*args, **kwargs)
+
+
+class SourceEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("the trail of the sources is append-only")
+
+    def delete(self):
+        raise PermissionError("the trail of the sources is append-only")
+
+
+class SourceEvent(models.Model):
+    """One line of a source's trail (a regulation, a document, a meeting): who created or changed it, when,
+    and what changed. Append-only: nothing in the app edits or deletes it, and it outlives its source."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo mới")
+        CHANGED = "changed", _("Sửa")
+        AMENDED = "amended", _("Sửa đổi sau khi đã giao nhiệm vụ")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    message = models.TextField(blank=True)
+    # {field: [old, new]} as a reader sees them (dates dd/mm/yyyy, names, labels); rows of an inline list
+    # under "items:<id>", "attendees:<id>", "conclusions:<id>".
+    changes = models.JSONField(default=dict, blank=True)
+
+    objects = SourceEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký sửa đổi nguồn")
+        verbose_name_plural = _("nhật ký sửa đổi nguồn")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="source_event_of_source")]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("the trail of the sources is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the trail of the sources is append-only")

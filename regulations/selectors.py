@@ -3,10 +3,24 @@ admin) also sees the whole subtree of the jurisdiction it works for. Everything 
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 
-from .models import Document, Meeting, Membership, Party, Regulation
+from .models import (
+    Conclusion,
+    Document,
+    DocumentItem,
+    Meeting,
+    MeetingAttendee,
+    Membership,
+    Party,
+    Regulation,
+    SourceEvent,
+)
+from .rights import Right, require
 from .text import search_key
 
 
@@ -174,16 +188,88 @@ def get_party_for_user(user, pk) -> Party:
     return _get_or_404(parties_visible_to(user).select_related("parent", "successor", "focal_agency"), pk)
 
 
-def get_regulation_for_user(user, pk) -> Regulation:
-    return _get_or_404(regulations_visible_to(user).select_related("issuer", "replaces"), pk)
+def _require_right(user, party: Party, right: str) -> None:
+    """Seeing a source is reading it; writing it needs the right on its issuer or host (a 403)."""
+    if right == Right.EDIT:
+        require(can_edit_sources(user, party), right)
+    elif right != Right.READ:
+        require(False, right)
 
 
-def get_document_for_user(user, pk) -> Document:
-    return _get_or_404(documents_visible_to(user).select_related("issuer"), pk)
+def get_regulation_for_user(user, pk, *, right: str = Right.READ) -> Regulation:
+    regulation = _get_or_404(regulations_visible_to(user).select_related("issuer", "replaces"), pk)
+    _require_right(user, regulation.issuer, right)
+    return regulation
 
 
-def get_meeting_for_user(user, pk) -> Meeting:
-    return _get_or_404(meetings_visible_to(user).select_related("host", "notice"), pk)
+def get_document_for_user(user, pk, *, right: str = Right.READ) -> Document:
+    document = _get_or_404(documents_visible_to(user).select_related("issuer"), pk)
+    _require_right(user, document.issuer, right)
+    return document
+
+
+def get_meeting_for_user(user, pk, *, right: str = Right.READ) -> Meeting:
+    meeting = _get_or_404(meetings_visible_to(user).select_related("host", "notice"), pk)
+    _require_right(user, meeting.host, right)
+    return meeting
+
+
+# --- what a source's change touches, and its trail -----------------------------------------------------
+
+
+def has_dependent_tasks(source: Regulation | Document | Meeting) -> bool:
+    """Whether tasks were generated from an obligation sourced from it: from then on a change is an
+    amendment, recorded with its reason. (The obligations sit above this app: reached by name only.)"""
+    if source.pk is None:
+        return False
+    if isinstance(source, Regulation):
+        return Regulation.objects.filter(pk=source.pk, obligations__tasks__isnull=False).exists()
+    if isinstance(source, Document):
+        return DocumentItem.objects.filter(document=source, obligations__tasks__isnull=False).exists()
+    return Conclusion.objects.filter(meeting=source, obligations__tasks__isnull=False).exists()
+
+
+def rows_with_obligations(source: Document | Meeting) -> set[int]:
+    """The items (of a document) or conclusions (of a meeting) that obligations name as their source."""
+    if source.pk is None:
+        return set()
+    model = DocumentItem if isinstance(source, Document) else Conclusion
+    parent = "document" if isinstance(source, Document) else "meeting"
+    return set(model.objects.filter(**{parent: source}, obligations__isnull=False).values_list("pk", flat=True))
+
+
+# The inline rows' keys in SourceEvent.changes ("items:12") and what a reader calls them.
+ROW_MODELS = {"items": DocumentItem, "attendees": MeetingAttendee, "conclusions": Conclusion}
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    event: SourceEvent
+    changes: list[tuple[str, str, str]]  # (what, old, new)
+
+
+def source_trail(source: Regulation | Document | Meeting) -> list[TrailLine]:
+    """The source's trail, oldest first, each change under the name a reader knows it by: one query."""
+    events = SourceEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(source), object_id=source.pk
+    ).select_related("actor")
+    return [TrailLine(event, _change_rows(type(source), event.changes)) for event in events]
+
+
+def _change_rows(model, changes: dict) -> list[tuple[str, str, str]]:
+    rows = []
+    for key, values in changes.items():
+        old, new = [*values, "", ""][:2]
+        name = key.split(":", 1)[0]
+        if name in ROW_MODELS:
+            label = capfirst(ROW_MODELS[name]._meta.verbose_name)
+        else:
+            try:
+                label = capfirst(model._meta.get_field(key).verbose_name)
+            except FieldDoesNotExist:  # a field since removed: the trail still reads
+                label = key
+        rows.append((str(label), str(old or ""), str(new or "")))
+    return rows
 
 
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:

@@ -37,11 +37,12 @@ MARK = "đếm truy vấn"  # in the name of every row added here, followed by i
 #
 # The jurisdictions above Sở Nội vụ (1); the page's count and rows (2); the rows' responsible parties (1).
 QUERIES_OBLIGATION_LIST = 12
-# The count and rows (2); the signatory filter's choices (1); the rows' signatories (1). (Văn phòng works at
-# the People's Committees themselves: no jurisdictions to look up.)
-QUERIES_REGULATION_LIST = 12
-# The count and rows (2); the issuer filter's choices (1).
-QUERIES_DOCUMENT_LIST = 11
+# The count and rows (2); the signatory filter's choices (1); the rows' signatories (1); the memberships that
+# write sources, for the "Thêm quy chế" button (1: editing_paths keeps its own copy, apart from the scope's).
+# (Văn phòng works at the People's Committees themselves: no jurisdictions to look up.)
+QUERIES_REGULATION_LIST = 13
+# The count and rows (2); the issuer filter's choices (1); the memberships that write sources (1).
+QUERIES_DOCUMENT_LIST = 12
 # The count and rows (2); the host filter's choices (1).
 QUERIES_MEETING_LIST = 11
 # The count and rows (2).

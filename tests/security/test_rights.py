@@ -27,7 +27,17 @@ from obligations.models import (
     TaskEvent,
     end_of_day,
 )
-from regulations.models import Document, Meeting, Membership, Party, Regulation
+from regulations import services as source_services
+from regulations.models import (
+    Conclusion,
+    Document,
+    DocumentItem,
+    Meeting,
+    Membership,
+    Party,
+    Regulation,
+    SourceEvent,
+)
 from regulations.rights import Right
 from reports import selectors as report_selectors
 from reports import services as report_services
@@ -64,7 +74,12 @@ def _everything() -> dict:
         "notifications": Notification.objects.count(),
         "parties": list(Party.objects.order_by("pk").values_list("pk", "path", "name")),
         "memberships": Membership.objects.count(),
-        "regulations": Regulation.objects.count(),
+        "regulations": list(Regulation.objects.order_by("pk").values_list("pk", "title", "note")),
+        "documents": list(Document.objects.order_by("pk").values_list("pk", "subject", "number_symbol")),
+        "document_items": list(DocumentItem.objects.order_by("pk").values_list("pk", "text")),
+        "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "title", "results")),
+        "conclusions": list(Conclusion.objects.order_by("pk").values_list("pk", "number", "text")),
+        "source_events": SourceEvent.objects.count(),
         "obligations": Obligation.objects.count(),
     }
 
@@ -144,6 +159,18 @@ NOT_COMPILERS = ("lanhdao", "vanphong", "hnd", "mttq", "tanyen", "noivu_tanyen",
 NOT_IMPORTERS = ("lanhdao", "sonoivu", "hnd", "mttq", "tanyen", "noivu_tanyen", "outsider", None)
 NOT_ANSWERING = ("lanhdao", "vanphong", "hnd", "mttq", "tanyen", "noivu_tanyen", "outsider", None)
 NOT_CLOSING = ("lanhdao", "vanphong", "mttq", "tanyen", "noivu_tanyen", "outsider", None)
+# The sources of Quảng Ngãi (and Kon Tum) are written by its office; Tân Yên's by the district's.
+NOT_WRITERS = ("lanhdao", "sonoivu", "hnd", "mttq", "tanyen", "noivu_tanyen", "outsider", None)
+NOT_DISTRICT_WRITERS = ("lanhdao", "sonoivu", "vanphong", "hnd", "mttq", "noivu_tanyen", "outsider", None)
+
+
+def _district():
+    return Party.objects.get(code="ty-ubnd")
+
+
+NEW_REGULATION = {"title": "Quy chế phối hợp thử", "term_start": 2026, "term_end": 2030, "status": "draft"}
+NEW_DOCUMENT = {"kind": "plan", "place": "Quảng Ngãi", "subject": "Triển khai quy chế phối hợp năm 2026"}
+NEW_MEETING = {"kind": "briefing", "title": "Giao ban quý I", "held_on": datetime.date(2026, 3, 30)}
 
 STATE_SERVICES: dict[str, Act] = {
     "submission_save_draft": Act(
@@ -237,6 +264,54 @@ STATE_SERVICES: dict[str, Act] = {
         lambda s, actor: matter_services.matter_forward(matter=s.matter, actor=actor, message="Đề nghị chỉ đạo."),
         NOT_ANSWERING,
         "sonoivu",
+    ),
+    "regulation_create": Act(
+        lambda s, actor: source_services.regulation_create(
+            actor=actor, data={**NEW_REGULATION, "issuer": s.province}, signatories=[s.province]
+        ),
+        NOT_WRITERS,
+        "vanphong",
+    ),
+    "regulation_update": Act(
+        lambda s, actor: source_services.regulation_update(
+            actor=actor,
+            regulation=Regulation.objects.get(number_symbol="4861/QCPH-UBND-HND"),
+            data={"note": "Đã hết giai đoạn."},
+        ),
+        NOT_WRITERS,
+        "vanphong",
+    ),
+    "document_create": Act(
+        lambda s, actor: source_services.document_create(
+            actor=actor,
+            data={**NEW_DOCUMENT, "issuer": s.province},
+            items=[source_services.Row(values={"label": "1", "text": "Các sở xây dựng kế hoạch."})],
+        ),
+        NOT_WRITERS,
+        "vanphong",
+    ),
+    "document_update": Act(
+        lambda s, actor: source_services.document_update(
+            actor=actor, document=s.document, data={"place": "Kon Tum."}, reason="Đính chính địa danh."
+        ),
+        NOT_WRITERS,
+        "vanphong",
+    ),
+    "meeting_create": Act(
+        lambda s, actor: source_services.meeting_create(
+            actor=actor,
+            data={**NEW_MEETING, "host": _district()},
+            conclusions=[source_services.Row(values={"text": "Các tổ chức báo cáo trước ngày 15/12."})],
+        ),
+        NOT_DISTRICT_WRITERS,
+        "tanyen",
+    ),
+    "meeting_update": Act(
+        lambda s, actor: source_services.meeting_update(
+            actor=actor, meeting=s.meeting, data={"place": "Hội trường UBND huyện"}, reason="Bổ sung địa điểm."
+        ),
+        NOT_DISTRICT_WRITERS,
+        "tanyen",
     ),
     "matter_close": Act(
         lambda s, actor: matter_services.matter_close(matter=s.matter, actor=actor), NOT_CLOSING, "hnd"
@@ -534,6 +609,12 @@ PERSONAL_OR_READING = {
 }
 # The URLs that take a POST at all (the others answer 405): a new one must be added here, and is then posted.
 TAKES_POST = {
+    "regulations:regulation_create",
+    "regulations:regulation_edit",
+    "regulations:document_create",
+    "regulations:document_edit",
+    "regulations:meeting_create",
+    "regulations:meeting_edit",
     "obligations:task_report",
     "obligations:task_review",
     "obligations:task_excuse",

@@ -93,6 +93,8 @@ def _all(code, anonymous=302):
 
 # The same reading rights on HND Quảng Ngãi's objects: HND itself, the province's oversight roles, the admin.
 HND_READERS = "302 200 404 200 200 200 404 404 200"
+# Adding a source: an office (vanphong) or the administrator.
+SOURCE_WRITERS = "302 403 403 403 403 200 403 403 200"
 
 RULES: dict[str, Rule] = {
     "healthz": Rule("get", lambda w: reverse("healthz"), _all(200, anonymous=200)),
@@ -191,6 +193,27 @@ RULES: dict[str, Rule] = {
     "obligations:regulation_detail": Rule("get", lambda w: w.regulation.get_absolute_url(), HND_READERS),
     "regulations:regulation_file": Rule(
         "get", lambda w: reverse("regulations:regulation_file", args=[w.regulation.pk]), HND_READERS
+    ),
+    # Writing the sources: the office of the jurisdiction (and the administrator); a reporter, the focal
+    # agency and the leader see the source but may not write it (403); whoever cannot see it gets 404.
+    "regulations:regulation_create": Rule("get", lambda w: reverse("regulations:regulation_create"), SOURCE_WRITERS),
+    "regulations:regulation_edit": Rule(
+        "get",
+        lambda w: reverse("regulations:regulation_edit", args=[w.regulation.pk]),
+        "302 403 404 403 403 200 404 404 200",
+    ),
+    "regulations:document_create": Rule("get", lambda w: reverse("regulations:document_create"), SOURCE_WRITERS),
+    "regulations:document_edit": Rule(
+        "get",
+        lambda w: reverse("regulations:document_edit", args=[w.document.pk]),
+        "302 403 403 403 403 200 404 404 200",
+    ),
+    "regulations:meeting_create": Rule("get", lambda w: reverse("regulations:meeting_create"), SOURCE_WRITERS),
+    # The Tân Yên meeting: Phòng Nội vụ huyện sees it but does not write it; Kon Tum's office does not see it.
+    "regulations:meeting_edit": Rule(
+        "get",
+        lambda w: reverse("regulations:meeting_edit", args=[w.meeting.pk]),
+        "302 404 404 404 404 404 403 404 200",
     ),
     "regulations:document_list": Rule("get", lambda w: reverse("regulations:document_list"), _all(200)),
     # Directive 106 is addressed to every organisation of the province.
