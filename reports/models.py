@@ -104,6 +104,9 @@ class GeneratedFile(models.Model):
         CONSOLIDATED_PDF = "consolidated_pdf", _("Báo cáo tổng hợp (PDF)")
         DOCUMENT_PDF = "document_pdf", _("Văn bản (PDF)")
         MEETING_PDF = "meeting_pdf", _("Thông báo kết luận (PDF)")
+        CONSOLIDATED_DOCX = "consolidated_docx", _("Báo cáo tổng hợp (Word)")
+        DOCUMENT_DOCX = "document_docx", _("Văn bản (Word)")
+        MEETING_DOCX = "meeting_docx", _("Thông báo kết luận (Word)")
         EXPORT = "export", _("Xuất bảng tính")
 
     class Status(models.TextChoices):

@@ -162,11 +162,11 @@ def _require_readable(*, actor, kind: str, object_id: int | None, params: dict) 
     than answering 404: its caller is a program, not a visitor to keep in the dark."""
     require_actor(actor, Right.READ)
     try:
-        if kind == GeneratedFile.Kind.CONSOLIDATED_PDF:
+        if kind in (GeneratedFile.Kind.CONSOLIDATED_PDF, GeneratedFile.Kind.CONSOLIDATED_DOCX):
             selectors.get_consolidated_for_user(actor, object_id)
-        elif kind == GeneratedFile.Kind.DOCUMENT_PDF:
+        elif kind in (GeneratedFile.Kind.DOCUMENT_PDF, GeneratedFile.Kind.DOCUMENT_DOCX):
             get_document_for_user(actor, object_id)
-        elif kind == GeneratedFile.Kind.MEETING_PDF:
+        elif kind in (GeneratedFile.Kind.MEETING_PDF, GeneratedFile.Kind.MEETING_DOCX):
             get_meeting_for_user(actor, object_id)
         elif kind == GeneratedFile.Kind.EXPORT:
             exports.spec_for(actor, params.get("what", ""), params)

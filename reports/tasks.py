@@ -13,7 +13,7 @@ from django.utils.translation import override
 
 from regulations.selectors import get_document_for_user, get_meeting_for_user
 
-from . import exports, pdf, selectors, services
+from . import exports, pdf, selectors, services, word
 from .models import GeneratedFile
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,15 @@ def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
         meeting = get_meeting_for_user(user, generated.object_id)
         services.generated_file_progress(generated=generated, progress=30)
         return pdf.html_to_pdf(pdf.meeting_html(meeting)), f"thong-bao-ket-luan-{meeting.pk}.pdf"
+    if kind == GeneratedFile.Kind.CONSOLIDATED_DOCX:
+        report = selectors.get_consolidated_for_user(user, generated.object_id)
+        return word.consolidated_docx(report), f"bao-cao-tong-hop-{report.period.year}-{report.jurisdiction.code}.docx"
+    if kind == GeneratedFile.Kind.DOCUMENT_DOCX:
+        document = get_document_for_user(user, generated.object_id)
+        return word.document_docx(document), f"van-ban-{document.pk}.docx"
+    if kind == GeneratedFile.Kind.MEETING_DOCX:
+        meeting = get_meeting_for_user(user, generated.object_id)
+        return word.meeting_docx(meeting), f"thong-bao-ket-luan-{meeting.pk}.docx"
     if kind == GeneratedFile.Kind.EXPORT:
         params = generated.params
         spec = exports.spec_for(user, params["what"], params)

@@ -204,21 +204,24 @@ def file_download(request, pk):
     return private_file_response(generated.file, download_name=generated.filename)
 
 
+def _print_kind(request, pdf_kind: str, docx_kind: str) -> str:
+    """A printable record prints as PDF, or as Word when the form asks for format=docx."""
+    return docx_kind if request.POST.get("format") == "docx" else pdf_kind
+
+
 @require_POST
 def document_pdf(request, pk):
     document = get_document_for_user(request.user, pk)
-    generated = services.generated_file_request(
-        kind=GeneratedFile.Kind.DOCUMENT_PDF, actor=request.user, object_id=document.pk
-    )
+    kind = _print_kind(request, GeneratedFile.Kind.DOCUMENT_PDF, GeneratedFile.Kind.DOCUMENT_DOCX)
+    generated = services.generated_file_request(kind=kind, actor=request.user, object_id=document.pk)
     return redirect(generated)
 
 
 @require_POST
 def meeting_pdf(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
-    generated = services.generated_file_request(
-        kind=GeneratedFile.Kind.MEETING_PDF, actor=request.user, object_id=meeting.pk
-    )
+    kind = _print_kind(request, GeneratedFile.Kind.MEETING_PDF, GeneratedFile.Kind.MEETING_DOCX)
+    generated = services.generated_file_request(kind=kind, actor=request.user, object_id=meeting.pk)
     return redirect(generated)
 
 
@@ -306,10 +309,9 @@ ACTIONS = {
 @require_POST
 def consolidated_action(request, pk, action: str):
     report = selectors.get_consolidated_for_user(request.user, pk)
-    if action == "pdf":
-        generated = services.generated_file_request(
-            kind=GeneratedFile.Kind.CONSOLIDATED_PDF, actor=request.user, object_id=report.pk
-        )
+    if action in ("pdf", "docx"):
+        kind = GeneratedFile.Kind.CONSOLIDATED_DOCX if action == "docx" else GeneratedFile.Kind.CONSOLIDATED_PDF
+        generated = services.generated_file_request(kind=kind, actor=request.user, object_id=report.pk)
         return redirect(generated)
     if action not in ACTIONS:
         raise Http404
