@@ -66,7 +66,7 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         page.get_by_role("button", name="Gửi UBND").click()
         assert page.get_by_text("Đã gửi UBND").first.is_visible()
 
-        page.get_by_role("button", name="Tạo bản PDF").click()
+        page.get_by_role("button", name="In (PDF)").click()
         download_link = page.get_by_role("link", name="Tải về")
         download_link.wait_for()
         # A PDF is served inline (sandboxed) for the browser's viewer: fetch it with the page's session.
