@@ -413,7 +413,7 @@ def regulation_update(
     """Change a regulation; once tasks depend on it the change is an amendment and needs its reason."""
     require_actor(actor, Right.EDIT)
     with transaction.atomic():
-        regulation = Regulation.objects.select_for_update().select_related("issuer").get(pk=regulation.pk)
+        regulation = Regulation.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=regulation.pk)
         _require_writer(actor, regulation.issuer)
         before = _regulation_snapshot(regulation)
         current = list(regulation.signatories.all())
@@ -494,7 +494,7 @@ def document_update(
     """Change a document and its items; an item that obligations point to can be edited, not deleted."""
     require_actor(actor, Right.EDIT)
     with transaction.atomic():
-        document = Document.objects.select_for_update().select_related("issuer").get(pk=document.pk)
+        document = Document.objects.select_for_update(of=("self",)).select_related("issuer").get(pk=document.pk)
         _require_writer(actor, document.issuer)
         before = _document_snapshot(document)
         current = list(document.regulations.all())
@@ -583,7 +583,7 @@ def meeting_update(
     edited, not deleted."""
     require_actor(actor, Right.EDIT)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("host", "notice").get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(of=("self",)).select_related("host", "notice").get(pk=meeting.pk)
         _require_writer(actor, meeting.host)
         before = _snapshot(meeting, MEETING_FIELDS)
         current_notice_id = meeting.notice_id
