@@ -61,6 +61,7 @@ def document_list(request):
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs),
+            "can_intake": selectors.can_edit_sources(request.user, None),
         },
     )
 
@@ -75,6 +76,7 @@ def document_detail(request, pk):
         {
             "document": document,
             "items": items,
+            "can_edit": selectors.can_edit_sources(request.user, document.issuer),
             "regulations": selectors.regulations_visible_to(request.user).filter(documents=document),
             "meetings": selectors.meetings_visible_to(request.user).filter(notice=document),
         },

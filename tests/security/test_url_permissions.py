@@ -147,6 +147,23 @@ RULES: dict[str, Rule] = {
     "obligations:obligation_detail": Rule(
         "get", lambda w: w.obligation.get_absolute_url(), "302 200 200 200 200 200 404 404 200"
     ),
+    # Writing obligations: the office of the jurisdiction (Văn phòng UBND) and the administrator; whoever
+    # sees the source without writing it gets 403, whoever does not see it 404.
+    "obligations:obligation_new": Rule(
+        "get",
+        lambda w: reverse("obligations:obligation_new") + f"?item={w.document.items.first().pk}",
+        "302 403 403 403 403 200 404 404 200",
+    ),
+    "obligations:obligation_edit": Rule(
+        "get",
+        lambda w: reverse("obligations:obligation_edit", args=[w.obligation.pk]),
+        "302 403 403 403 403 200 404 404 200",
+    ),
+    "obligations:intake": Rule("get", lambda w: reverse("obligations:intake"), "302 403 403 403 403 200 403 403 200"),
+    # Without the signed text of a review, the office is sent back to the first step.
+    "obligations:intake_confirm": Rule(
+        "post", lambda w: reverse("obligations:intake_confirm"), "302 403 403 403 403 302 403 403 302"
+    ),
     "obligations:task_list": Rule("get", lambda w: reverse("obligations:task_list"), _all(200)),
     "obligations:task_detail": Rule("get", lambda w: w.task.get_absolute_url(), HND_READERS),
     "obligations:my_tasks": Rule("get", lambda w: reverse("obligations:my_tasks"), _all(200)),
