@@ -41,6 +41,7 @@ OBLIGATION_FIELDS = (
     "title",
     "description",
     "verb",
+    "responsible_rule",
     "recurrence",
     "due_wording",
     "due_date",
@@ -212,6 +213,7 @@ def proposal_initial(
         "title": title_from_action(row["action"]),
         "description": " ".join(row["action"].split()),
         "verb": VERBS.get((row.get("verb") or "").lower(), Obligation.Verb.NONE),
+        "responsible_rule": Obligation.ResponsibleRule.NAMED,
         "responsible_parties": [codes[c] for c in row.get("lead_codes", []) if c in codes],
         "cooperating_parties": [codes[c] for c in row.get("cooperating_codes", []) if c in codes],
         "recurrence": recurrence,
@@ -273,7 +275,8 @@ def _check_parties(*, fields: dict, jurisdiction: Party, title: str) -> None:
             % {"title": title, "party": outside[0], "jurisdiction": jurisdiction},
             code="outside_jurisdiction",
         )
-    if not fields.get("responsible_parties"):
+    named = fields.get("responsible_rule", Obligation.ResponsibleRule.NAMED) == Obligation.ResponsibleRule.NAMED
+    if named and not fields.get("responsible_parties"):
         raise IntakeError(
             _("Nhiệm vụ “%(title)s” chưa có cơ quan chủ trì.") % {"title": title},
             code="no_lead",
@@ -283,6 +286,8 @@ def _check_parties(*, fields: dict, jurisdiction: Party, title: str) -> None:
 
 def _obligation_build(fields: dict, **source) -> Obligation:
     obligation = Obligation(**{name: fields.get(name) for name in OBLIGATION_FIELDS if name in fields}, **source)
+    if not obligation.responsible_rule:
+        obligation.responsible_rule = Obligation.ResponsibleRule.NAMED
     for name in ("description", "due_wording", "source_reference", "source_wording", "verb"):
         if getattr(obligation, name) is None:
             setattr(obligation, name, "")

@@ -168,6 +168,7 @@ class ObligationForm(forms.ModelForm):
             "title",
             "description",
             "verb",
+            "responsible_rule",
             "responsible_parties",
             "cooperating_parties",
             "recurrence",
@@ -200,17 +201,20 @@ class ObligationForm(forms.ModelForm):
             field.queryset = parties
             # The choices are built once per page, not once per form: rendering stays at one query.
             field.choices = choices if name != "owed_to" else [("", "---------"), *choices]
+        self.fields["responsible_rule"].required = False
         self.fields["verb"].help_text = _(
             "“Giao”, “Yêu cầu”: cơ quan cấp dưới của UBND. “Đề nghị”: Mặt trận Tổ quốc và các tổ chức chính trị - "
             "xã hội, không trực thuộc UBND."
         )
         self.fields["due_day"].help_text = _("Hằng năm, 6 tháng, hằng quý, hằng tháng: ngày cuối cùng.")
-        self.fields["responsible_parties"].required = True
-        self.fields["responsible_parties"].error_messages["required"] = _("Cần chọn ít nhất một cơ quan chủ trì.")
 
     def clean(self):
         data = super().clean() or {}
         recurrence = data.get("recurrence")
+        rule = data["responsible_rule"] = data.get("responsible_rule") or Obligation.ResponsibleRule.NAMED
+        if rule == Obligation.ResponsibleRule.NAMED and not data.get("responsible_parties"):
+            if "responsible_parties" not in self.errors:
+                self.add_error("responsible_parties", _("Cần chọn ít nhất một cơ quan chủ trì."))
         self._check_wording(data, recurrence)
         if recurrence == Obligation.Recurrence.ONCE:
             data["due_day"] = data["due_month"] = None
