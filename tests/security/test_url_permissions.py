@@ -269,6 +269,11 @@ RULES: dict[str, Rule] = {
         "302 404 404 404 404 404 302 404 302",
     ),
     "reports:import": Rule("get", lambda w: reverse("reports:import"), "302 403 403 403 403 200 403 403 200"),
+    "reports:import_template": Rule(
+        "get",
+        lambda w: reverse("reports:import_template", args=["obligations", "xlsx"]),
+        "302 403 403 403 403 200 403 403 200",
+    ),
     "reports:calendar_settings": Rule("get", lambda w: reverse("reports:calendar_settings"), _all(200)),
     "reports:calendar_feed": Rule(
         "get", lambda w: reverse("reports:calendar_feed", args=[w.extra["calendar"].token]), _all(200, anonymous=200)
