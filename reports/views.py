@@ -358,9 +358,7 @@ def import_view(request):
         if outcome.ok:
             messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
             if outcome.tasks_created:
-                messages.success(
-                    request, _("Đã tạo %(tasks)d nhiệm vụ của đơn vị.") % {"tasks": outcome.tasks_created}
-                )
+                messages.success(request, _("Đã tạo %(tasks)d nhiệm vụ của đơn vị.") % {"tasks": outcome.tasks_created})
             return redirect("reports:import")
         form = ImportForm(jurisdictions=jurisdictions)
     else:

@@ -89,6 +89,8 @@ def test_a_dry_run_creates_no_tasks(world, office):
     data = tablib.Dataset(headers=dataset.headers)
     data.append([row[h] for h in dataset.headers])
     before = Task.objects.count()
-    outcome = imports.run_import(what="obligations", dataset=data, dry_run=True, actor=office, jurisdiction=world["root"])
+    outcome = imports.run_import(
+        what="obligations", dataset=data, dry_run=True, actor=office, jurisdiction=world["root"]
+    )
     assert outcome.ok, outcome.errors
     assert Task.objects.count() == before
