@@ -334,7 +334,7 @@ def intake_confirm(*, actor, document_data: dict, proposals: list[dict], jurisdi
     values["is_draft"] = not number or bool(_DRAFT_NUMBER.match(number))
     try:
         with transaction.atomic():
-            if number_taken(issuer=issuer, number=number):
+            if issuer is not None and number_taken(issuer=issuer, number=number):
                 raise _duplicate(number)
             document = Document(**values)
             document.full_clean()

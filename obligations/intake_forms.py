@@ -247,9 +247,10 @@ class ObligationForm(forms.ModelForm):
         """The last day typed must be the one the wording means; blank dates are filled from the wording."""
         wording = data.get("due_wording") or ""
         deadline = wording_last_day(wording)
-        if deadline is None or recurrence in (None, Obligation.Recurrence.CONTINUOUS):
+        if deadline is None or deadline.day is None or recurrence in (None, Obligation.Recurrence.CONTINUOUS):
             return
-        day, month, year = deadline.day, deadline.month, deadline.year
+        day: int = deadline.day
+        month, year = deadline.month, deadline.year
         if recurrence == Obligation.Recurrence.ONCE:
             if month is None:
                 return

@@ -25,6 +25,11 @@ def row_type_label(import_type: str) -> str:
     return str(labels.get(import_type, import_type))
 
 
+RESOURCE_LABELS = {
+    "parties": gettext_lazy("Cơ quan, tổ chức"),
+    "regulations": gettext_lazy("Quy chế phối hợp"),
+    "obligations": gettext_lazy("Nhiệm vụ phối hợp"),
+}
 RESOURCES = {
     "parties": PartyResource,
     "regulations": RegulationResource,

@@ -397,7 +397,7 @@ def import_view(request):
             "what": what,
             "jurisdiction": jurisdiction,
             "templates": [
-                (key, label, imports.TEMPLATE_COLUMNS[key]) for key, label in ImportForm.base_fields["what"].choices
+                (key, label, imports.TEMPLATE_COLUMNS[key]) for key, label in imports.RESOURCE_LABELS.items()
             ],
         },
     )
