@@ -221,6 +221,8 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     STATIC_ROOT.mkdir(exist_ok=True)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
+# A document read for its obligations (obligations/intake): the extraction engine's DEFAULT_MAX_BYTES, 10 MB.
+INTAKE_MAX_BYTES = env.int("INTAKE_MAX_MB", default=10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------------------------------

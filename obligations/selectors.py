@@ -3,12 +3,15 @@
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
-from regulations.models import Membership, Party
+from regulations.models import Conclusion, DocumentItem, Membership, Party
 from regulations.rights import Right, require
 from regulations.selectors import (
     _get_or_404,
+    can_edit_sources,
     documents_visible_to,
+    get_regulation_for_user,
     meetings_visible_to,
+    parties_visible_to,
     regulations_visible_to,
     user_scope,
 )
@@ -173,3 +176,60 @@ def task_versions(task: Task) -> QuerySet[SubmissionVersion]:
         .prefetch_related("attachments")
         .order_by("number")
     )
+
+
+# --- who writes obligations -------------------------------------------------------------------------
+
+
+def get_editable_jurisdiction_for_user(user, pk) -> Party:
+    """A jurisdiction the user sees (else 404) and writes the sources of (else 403)."""
+    party = _get_or_404(parties_visible_to(user).filter(is_jurisdiction=True), pk)
+    require(can_edit_sources(user, party), Right.EDIT)
+    return party
+
+
+def get_source_for_editing(user, *, item=None, regulation=None, conclusion=None):
+    """The source a new obligation is attached to: a document item, a regulation or a meeting's conclusion
+    the user sees (else 404) and may write (else 403)."""
+    if item is not None:
+        source = _get_or_404(
+            DocumentItem.objects.filter(document__in=documents_visible_to(user)).select_related("document__issuer"),
+            item,
+        )
+        owner = source.document.issuer
+    elif regulation is not None:
+        source = get_regulation_for_user(user, regulation)
+        owner = source.issuer
+    elif conclusion is not None:
+        source = _get_or_404(
+            Conclusion.objects.filter(meeting__in=meetings_visible_to(user)).select_related("meeting__host"),
+            conclusion,
+        )
+        owner = source.meeting.host
+    else:
+        raise Http404
+    require(can_edit_sources(user, owner), Right.EDIT)
+    return source
+
+
+def get_obligation_for_editing(user, pk) -> Obligation:
+    """An obligation the user sees (else 404) whose source the user may write (else 403)."""
+    obligation = _get_or_404(
+        obligations_visible_to(user).select_related(
+            "source_regulation__issuer", "source_item__document__issuer", "source_conclusion__meeting__host", "owed_to"
+        ),
+        pk,
+    )
+    require(can_edit_sources(user, obligation_owner(obligation)), Right.EDIT)
+    return obligation
+
+
+def obligation_owner(obligation: Obligation) -> Party:
+    """Whose source it is: the issuer of its regulation or document, the host of its meeting."""
+    if obligation.source_regulation is not None:
+        return obligation.source_regulation.issuer
+    if obligation.source_item is not None:
+        return obligation.source_item.document.issuer
+    if obligation.source_conclusion is None:  # the check constraint gives every obligation a source
+        raise Http404
+    return obligation.source_conclusion.meeting.host

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import source_views, views
+from . import intake_views, source_views, views
 
 app_name = "obligations"
 
 urlpatterns = [
     path("obligations/", views.obligation_list, name="obligation_list"),
     path("obligations/<int:pk>/", views.obligation_detail, name="obligation_detail"),
+    path("obligations/new/", intake_views.obligation_new, name="obligation_new"),
+    path("obligations/<int:pk>/edit/", intake_views.obligation_edit, name="obligation_edit"),
+    # From a document's text to obligations: paste or upload, review (the answer to that post), confirm.
+    path("intake/", intake_views.intake_start, name="intake"),
+    path("intake/confirm/", intake_views.intake_confirm, name="intake_confirm"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("my-tasks/", views.my_tasks, name="my_tasks"),

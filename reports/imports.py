@@ -5,9 +5,13 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from obligations.models import Obligation
 from obligations.resources import ObligationResource
+from obligations.services import tasks_generate
 from regulations.models import Party
 from regulations.resources import PartyResource, RegulationResource
 from regulations.rights import Right, require, require_actor
@@ -21,6 +25,11 @@ def row_type_label(import_type: str) -> str:
     return str(labels.get(import_type, import_type))
 
 
+RESOURCE_LABELS = {
+    "parties": gettext_lazy("Cơ quan, tổ chức"),
+    "regulations": gettext_lazy("Quy chế phối hợp"),
+    "obligations": gettext_lazy("Nhiệm vụ phối hợp"),
+}
 RESOURCES = {
     "parties": PartyResource,
     "regulations": RegulationResource,
@@ -35,6 +44,7 @@ class ImportOutcome:
     errors: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    tasks_created: int = 0
 
 
 def load_dataset(content: bytes, filename: str) -> tablib.Dataset:
@@ -74,7 +84,13 @@ def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, juri
     require(can_import(actor, jurisdiction), Right.IMPORT)
     # A ModelResource with our mixins (import-export ships no types).
     resource: Any = RESOURCES[what](jurisdiction=jurisdiction)
-    result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
+    tasks_created = 0
+    with transaction.atomic():
+        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
+        if what == "obligations" and not dry_run and not result.has_errors() and not result.has_validation_errors():
+            # The imported obligations' tasks exist at once, as they do for an obligation entered by hand.
+            ids = [row.object_id for row in result.rows if row.import_type in ("new", "update") and row.object_id]
+            tasks_created = tasks_generate(obligations=Obligation.objects.filter(pk__in=ids)).created
     errors = []
     for number, row_errors in result.row_errors():
         for error in row_errors:
@@ -92,8 +108,72 @@ def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, juri
         preview.append({"line": number, "type": row_type_label(row.import_type), "object": row.object_repr or ""})
     return ImportOutcome(
         ok=not errors,
+        tasks_created=tasks_created,
         counts={key: value for key, value in result.totals.items() if value},
         errors=errors,
         preview=preview,
         headers=list(dataset.headers or []),
     )
+
+
+# --- templates: the columns of each file, explained, with one example row ----------------------------
+
+# (column, what it holds, an example value). The columns are the resources' own, in their order.
+TEMPLATE_COLUMNS: dict[str, list[tuple[str, Any, str]]] = {
+    "parties": [
+        ("code", gettext_lazy("Mã duy nhất, không dấu; dùng để tham chiếu ở các cột khác"), "qn-hnd-son-tinh"),
+        ("name", gettext_lazy("Tên đầy đủ"), "Hội Nông dân xã Sơn Tịnh"),
+        ("short_name", gettext_lazy("Tên viết tắt"), "HND Sơn Tịnh"),
+        ("kind", gettext_lazy("Loại: state, front, socio_political, party_committee"), "socio_political"),
+        ("level", gettext_lazy("Cấp: province, district, commune"), "commune"),
+        ("parent", gettext_lazy("Mã cơ quan cấp trên"), "qn-hnd"),
+        ("is_jurisdiction", gettext_lazy("1 nếu là UBND (cấp chính quyền), 0 nếu không"), "0"),
+        ("focal_agency", gettext_lazy("Mã cơ quan đầu mối (chỉ với UBND)"), ""),
+        ("email", gettext_lazy("Thư điện tử"), "hnd.sontinh@example.vn"),
+        ("valid_from", gettext_lazy("Hiệu lực từ ngày (YYYY-MM-DD)"), "2025-07-01"),
+        ("valid_to", gettext_lazy("Hiệu lực đến ngày (để trống nếu còn hoạt động)"), ""),
+        ("successor", gettext_lazy("Mã đơn vị kế thừa (khi sáp nhập)"), ""),
+    ],
+    "regulations": [
+        ("id", gettext_lazy("Để trống khi thêm mới; ghi mã số để cập nhật"), ""),
+        ("number_symbol", gettext_lazy("Số, ký hiệu"), "12/QCPH-UBND-HND"),
+        ("title", gettext_lazy("Trích yếu"), "Quy chế phối hợp giữa UBND tỉnh và Hội Nông dân tỉnh"),
+        ("issuer", gettext_lazy("Mã cơ quan ban hành"), "qn-ubnd"),
+        ("signed_on", gettext_lazy("Ngày ký (YYYY-MM-DD)"), "2026-01-15"),
+        ("term_start", gettext_lazy("Giai đoạn từ năm"), "2026"),
+        ("term_end", gettext_lazy("Giai đoạn đến năm"), "2030"),
+        ("signatories", gettext_lazy("Mã các bên ký, cách nhau bởi dấu phẩy"), "qn-ubnd,qn-hnd"),
+        ("status", gettext_lazy("Tình trạng: draft, in_force, expired, replaced"), "in_force"),
+    ],
+    "obligations": [
+        ("id", gettext_lazy("Để trống khi thêm mới; ghi mã số để cập nhật"), ""),
+        ("title", gettext_lazy("Tên nhiệm vụ"), "Báo cáo kết quả thực hiện Quy chế phối hợp"),
+        ("description", gettext_lazy("Nội dung phải thực hiện"), ""),
+        ("source_regulation", gettext_lazy("Mã số quy chế nguồn (một trong ba cột nguồn)"), "1"),
+        ("source_item", gettext_lazy("Mã số mục văn bản nguồn"), ""),
+        ("source_conclusion", gettext_lazy("Mã số kết luận cuộc họp nguồn"), ""),
+        ("source_reference", gettext_lazy("Trích dẫn nguồn, ví dụ Điều 5, khoản 2"), "Điều 9"),
+        ("source_wording", gettext_lazy("Nguyên văn trong văn bản nguồn"), ""),
+        ("responsible_rule", gettext_lazy("named: các cơ quan nêu tên; signatory_orgs: mọi tổ chức đã ký"), "named"),
+        ("responsible_parties", gettext_lazy("Mã các cơ quan chủ trì, cách nhau bởi dấu phẩy"), "qn-hnd"),
+        ("owed_to", gettext_lazy("Mã cơ quan nhận báo cáo"), "qn-ubnd"),
+        ("recurrence", gettext_lazy("once, yearly, half-yearly, quarterly, monthly, continuous"), "yearly"),
+        ("due_date", gettext_lazy("Ngày cuối cùng của nhiệm vụ một lần (YYYY-MM-DD)"), ""),
+        ("due_day", gettext_lazy("Ngày của ngày cuối cùng (“trước ngày 15/12” là 14)"), "14"),
+        ("due_month", gettext_lazy("Tháng của ngày cuối cùng"), "12"),
+        ("due_wording", gettext_lazy("Thời hạn theo nguyên văn"), "hoàn thành trước ngày 15/12"),
+        ("move_to_working_day", gettext_lazy("1: hạn rơi vào ngày nghỉ thì chuyển sang ngày làm việc"), "1"),
+        ("deliverable", gettext_lazy("report: báo cáo phải nộp; action: việc phải hoàn thành"), "report"),
+        ("applies_from", gettext_lazy("Áp dụng từ ngày (YYYY-MM-DD)"), "2026-01-15"),
+        ("applies_to", gettext_lazy("Áp dụng đến ngày (YYYY-MM-DD)"), "2030-12-31"),
+        ("is_active", gettext_lazy("1: đang áp dụng"), "1"),
+    ],
+}
+
+
+def template_dataset(what: str) -> tablib.Dataset:
+    """The columns of an import file and one example row, for the user to fill in."""
+    columns = TEMPLATE_COLUMNS[what]
+    dataset = tablib.Dataset(headers=[name for name, _help, _example in columns])
+    dataset.append([example for _name, _help, example in columns])
+    return dataset

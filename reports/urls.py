@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
     path("meetings/<int:pk>/pdf/", views.meeting_pdf, name="meeting_pdf"),
     path("import/", views.import_view, name="import"),
+    path("import/template/<str:what>.<str:fmt>", views.import_template, name="import_template"),
     path("calendar/", views.calendar_settings, name="calendar_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed_view, name="calendar_feed"),
 ]

@@ -359,6 +359,8 @@ def import_view(request):
         )
         if outcome.ok:
             messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
+            if outcome.tasks_created:
+                messages.success(request, _("Đã tạo %(tasks)d nhiệm vụ của đơn vị.") % {"tasks": outcome.tasks_created})
             return redirect("reports:import")
         form = ImportForm(jurisdictions=jurisdictions)
     else:
@@ -391,8 +393,35 @@ def import_view(request):
     return render(
         request,
         "reports/import.html",
-        {"form": form, "outcome": outcome, "what": what, "jurisdiction": jurisdiction},
+        {
+            "form": form,
+            "outcome": outcome,
+            "what": what,
+            "jurisdiction": jurisdiction,
+            "templates": [
+                (key, label, imports.TEMPLATE_COLUMNS[key]) for key, label in imports.RESOURCE_LABELS.items()
+            ],
+        },
     )
+
+
+TEMPLATE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+def import_template(request, what: str, fmt: str):
+    """An empty import file with its columns and one example row."""
+    selectors.importable_jurisdictions(request.user)  # a 403 for whoever imports nowhere
+    if what not in imports.TEMPLATE_COLUMNS or fmt not in TEMPLATE_FORMATS:
+        raise Http404
+    dataset = imports.template_dataset(what)
+    content = ("\ufeff" + dataset.export("csv")).encode("utf-8") if fmt == "csv" else dataset.export("xlsx")
+    response = HttpResponse(content, content_type=TEMPLATE_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{what}.{fmt}"'
+    return response
 
 
 def _counts_text(counts: dict) -> str:

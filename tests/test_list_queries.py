@@ -35,13 +35,15 @@ MARK = "đếm truy vấn"  # in the name of every row added here, followed by i
 # the user's parties and the unread count (2); the session saved on every request, for the inactivity
 # timeout (savepoint, update, release: 3). What the page adds is said above its number.
 #
-# The jurisdictions above Sở Nội vụ (1); the page's count and rows (2); the rows' responsible parties (1).
-QUERIES_OBLIGATION_LIST = 12
+# The jurisdictions above Sở Nội vụ (1); the page's count and rows (2); the rows' responsible parties (1);
+# whether the user writes sources, for the "Thêm nhiệm vụ từ văn bản" button (1).
+QUERIES_OBLIGATION_LIST = 13
 # The count and rows (2); the signatory filter's choices (1); the rows' signatories (1); the memberships that
 # write sources, for the "Thêm quy chế" button (1: editing_paths keeps its own copy, apart from the scope's).
 # (Văn phòng works at the People's Committees themselves: no jurisdictions to look up.)
 QUERIES_REGULATION_LIST = 13
-# The count and rows (2); the issuer filter's choices (1); the memberships that write sources (1).
+# The count and rows (2); the issuer filter's choices (1); the memberships that write sources, read once for
+# both buttons ("Thêm văn bản", "Thêm nhiệm vụ từ văn bản") (1).
 QUERIES_DOCUMENT_LIST = 12
 # The count and rows (2); the host filter's choices (1).
 QUERIES_MEETING_LIST = 11

@@ -149,6 +149,23 @@ RULES: dict[str, Rule] = {
     "obligations:obligation_detail": Rule(
         "get", lambda w: w.obligation.get_absolute_url(), "302 200 200 200 200 200 404 404 200"
     ),
+    # Writing obligations: the office of the jurisdiction (Văn phòng UBND) and the administrator; whoever
+    # sees the source without writing it gets 403, whoever does not see it 404.
+    "obligations:obligation_new": Rule(
+        "get",
+        lambda w: reverse("obligations:obligation_new") + f"?item={w.document.items.first().pk}",
+        "302 403 403 403 403 200 404 404 200",
+    ),
+    "obligations:obligation_edit": Rule(
+        "get",
+        lambda w: reverse("obligations:obligation_edit", args=[w.obligation.pk]),
+        "302 403 403 403 403 200 404 404 200",
+    ),
+    "obligations:intake": Rule("get", lambda w: reverse("obligations:intake"), "302 403 403 403 403 200 403 403 200"),
+    # Without the signed text of a review, the office is sent back to the first step.
+    "obligations:intake_confirm": Rule(
+        "post", lambda w: reverse("obligations:intake_confirm"), "302 403 403 403 403 302 403 403 302"
+    ),
     "obligations:task_list": Rule("get", lambda w: reverse("obligations:task_list"), _all(200)),
     "obligations:task_detail": Rule("get", lambda w: w.task.get_absolute_url(), HND_READERS),
     "obligations:my_tasks": Rule("get", lambda w: reverse("obligations:my_tasks"), _all(200)),
@@ -275,6 +292,11 @@ RULES: dict[str, Rule] = {
         "302 404 404 404 404 404 302 404 302",
     ),
     "reports:import": Rule("get", lambda w: reverse("reports:import"), "302 403 403 403 403 200 403 403 200"),
+    "reports:import_template": Rule(
+        "get",
+        lambda w: reverse("reports:import_template", args=["obligations", "xlsx"]),
+        "302 403 403 403 403 200 403 403 200",
+    ),
     "reports:calendar_settings": Rule("get", lambda w: reverse("reports:calendar_settings"), _all(200)),
     "reports:calendar_feed": Rule(
         "get", lambda w: reverse("reports:calendar_feed", args=[w.extra["calendar"].token]), _all(200, anonymous=200)
