@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
+from regulations.forms import empty_choice
 from regulations.models import Document, Party
 
 from .extraction import DEFAULT_MAX_BYTES
@@ -25,7 +26,7 @@ INTAKE_SUFFIXES = {
     "pdf": {"application/pdf"},
     "txt": set(),  # plain text has no signature: the engine refuses anything that is not UTF-8
 }
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def intake_max_bytes() -> int:
@@ -33,7 +34,14 @@ def intake_max_bytes() -> int:
 
 
 def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    """dd/mm/yyyy typed as text: a browser's own date picker shows the order of its interface language
+    (mm/dd/yyyy in an English browser), which misleads on 12/01 against 01/12."""
+    return forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y")
+
+
+def _vietnamese_blanks(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        empty_choice(field)
 
 
 def check_intake_upload(upload) -> str:
@@ -141,6 +149,7 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["issuer"]).queryset = parties
         cast(forms.ModelMultipleChoiceField, self.fields["regulations"]).queryset = regulations
+        _vietnamese_blanks(self)
         self.fields["number_symbol"].help_text = _("Để trống khi văn bản còn là dự thảo (chưa có số).")
 
     def clean(self):
@@ -200,7 +209,9 @@ class ObligationForm(forms.ModelForm):
             field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = parties
             # The choices are built once per page, not once per form: rendering stays at one query.
-            field.choices = choices if name != "owed_to" else [("", "---------"), *choices]
+            field.choices = choices if name != "owed_to" else [("", _("— Không chọn —")), *choices]
+        _vietnamese_blanks(self)
+        cast(forms.ModelChoiceField, self.fields["owed_to"]).choices = [("", _("— Không chọn —")), *choices]
         self.fields["responsible_rule"].required = False
         self.fields["verb"].help_text = _(
             "“Giao”, “Yêu cầu”: cơ quan cấp dưới của UBND. “Đề nghị”: Mặt trận Tổ quốc và các tổ chức chính trị - "

@@ -23,7 +23,7 @@ def _date_field(field: forms.Field) -> None:
     field.help_text = _("Ngày/tháng/năm, ví dụ 31/12/2020.")
 
 
-def _empty_choice(field: forms.Field) -> None:
+def empty_choice(field: forms.Field) -> None:
     """The blank choice of a select in the site's words, not Django's dashes."""
     label = _("— Chọn —") if field.required else _("— Không chọn —")
     if isinstance(field, forms.ModelMultipleChoiceField):
@@ -67,7 +67,7 @@ class SourceForm(forms.Form):
         for name, field in self.fields.items():
             if isinstance(field, forms.DateField):
                 _date_field(field)
-            _empty_choice(field)
+            empty_choice(field)
             if field.required and name != "reason":
                 field.label = f"{field.label} *"
 
@@ -201,7 +201,7 @@ class RowFormSet(forms.BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for field in form.fields.values():
-            _empty_choice(field)
+            empty_choice(field)
         if "ORDER" in form.fields:
             form.fields["ORDER"].label = _("Thứ tự")
             form.fields["ORDER"].widget.attrs["class"] = "order-input"
