@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 
 from regulations.models import Membership, Party
@@ -306,3 +306,19 @@ def get_contribution_file_for_user(user, pk, *, right: str = Right.READ) -> Cont
     )
     require(task_allows(user, upload.contribution.task, right), right)
     return upload
+
+
+def cooperating_members_of_obligations(obligation_ids) -> dict[int, list]:
+    """For each obligation, every user of its co-operating parties, inactive ones included (a reminder
+    records them as skipped, as it does the lead's own): one query for all the obligations."""
+    found: dict[int, dict[int, object]] = {pk: {} for pk in obligation_ids}
+    if found:
+        memberships = (
+            Membership.objects.filter(party__cooperating_obligations__in=list(found))
+            .annotate(obligation_pk=F("party__cooperating_obligations"))
+            .select_related("user")
+            .order_by("pk")
+        )
+        for membership in memberships:
+            found[membership.obligation_pk].setdefault(membership.user_id, membership.user)
+    return {pk: sorted(users.values(), key=lambda user: user.username) for pk, users in found.items()}
