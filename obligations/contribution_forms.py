@@ -26,10 +26,14 @@ class ContributionForm(forms.Form):
         field = self.fields["party"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Party.objects.filter(pk__in=[party.pk for party in parties]).order_by("path")
-        if len(parties) == 1:
-            field.initial = parties[0].pk
-            field.widget = forms.HiddenInput()
         self.single_party = parties[0] if len(parties) == 1 else None
+        if self.single_party is not None:  # one party to write for: nothing to choose
+            field.initial = self.single_party.pk
+            field.widget = forms.HiddenInput()
+            field.required = False
+
+    def clean_party(self):
+        return self.cleaned_data.get("party") or self.single_party
 
     def clean_text(self):
         text = (self.cleaned_data.get("text") or "").strip()

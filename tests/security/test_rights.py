@@ -19,6 +19,8 @@ from notifications.models import Notification
 from obligations import selectors, services
 from obligations.models import (
     Attachment,
+    Contribution,
+    ContributionFile,
     Obligation,
     Period,
     Submission,
@@ -55,6 +57,8 @@ def _everything() -> dict:
         "submissions": list(Submission.objects.order_by("pk").values_list("pk", "revision", "updated_at")),
         "versions": list(SubmissionVersion.objects.order_by("pk").values_list("pk", "review")),
         "attachments": list(Attachment.objects.order_by("pk").values_list("pk", "removed_at")),
+        "contributions": list(Contribution.objects.order_by("pk").values_list("pk", "text", "updated_at")),
+        "contribution_files": ContributionFile.objects.count(),
         "consolidated": list(
             ConsolidatedReport.objects.order_by("pk").values_list("pk", "state", "assessment", "updated_at")
         ),
@@ -538,6 +542,7 @@ TAKES_POST = {
     "obligations:task_review",
     "obligations:task_excuse",
     "obligations:attachment_remove",
+    "obligations:task_contribute",
     "reports:consolidated_list",
     "reports:consolidated_detail",
     "reports:consolidated_action",
