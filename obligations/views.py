@@ -164,6 +164,7 @@ def my_tasks(request):
 def _report_page(request, task, form, *, conflict=None, status=200):
     submission = Submission.objects.filter(task=task).first()
     attachments = submission.attachments.filter(removed_at__isnull=True) if submission else []
+    cooperation = selectors.task_cooperation(task)
     return render(
         request,
         "obligations/task_report.html",
@@ -174,7 +175,8 @@ def _report_page(request, task, form, *, conflict=None, status=200):
             "attachments": attachments,
             "conflict": conflict,
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-            "cooperation": selectors.task_cooperation(task),
+            "cooperation": cooperation,
+            "cooperation_missing": [row.party for row in cooperation if not row.text],
         },
         status=status,
     )

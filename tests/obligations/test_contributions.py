@@ -274,6 +274,7 @@ def test_the_lead_sees_the_contribution_on_its_task_and_report_page(lead_task, f
     assert report.status_code == 200
     html = report.content.decode()
     assert 'class="report-aside"' in html and FRONT_INPUT in html and stored.get_absolute_url() in html
+    assert "Chưa góp ý kiến:" in html and "Huyện đoàn Tân Yên" in html  # who has not written, in one line
     assert client.get(stored.get_absolute_url()).status_code == 200
 
 
