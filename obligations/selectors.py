@@ -31,6 +31,12 @@ from .models import (
 CooperatingParty = Obligation.cooperating_parties.through
 
 
+def tasks_of_parties_seen(user) -> TaskQuerySet:
+    """The tasks of the parties the user sees: what dashboards, rates and exports count. A lead's task the
+    user only co-operates on is readable (`tasks_visible_to`) but is not theirs to count."""
+    return Task.objects.filter(user_scope(user).party_q("party"))
+
+
 def tasks_visible_to(user) -> TaskQuerySet:
     """The tasks of the parties the user sees, and the lead's tasks of every obligation one of the user's
     own parties co-operates on (in a subquery: no join, no duplicate rows, no extra query)."""

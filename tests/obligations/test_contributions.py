@@ -359,3 +359,14 @@ def test_a_reminder_step_of_the_leads_task_asks_the_cooperating_members_too_once
         assert "Phòng Nội vụ huyện Tân Yên chủ trì" in entry.body and "Đề nghị cơ quan phối hợp" in entry.body
         assert entry.link == lead_task.get_absolute_url()
         assert Delivery.objects.filter(notification=entry).count() == 1
+
+
+def test_a_task_one_only_cooperates_on_is_read_but_not_counted_in_the_rates(lead_task, demo, users):
+    from reports.selectors import DashboardFilters, dashboard_tasks
+
+    lead_task.obligation.cooperating_parties.add(demo["qn-snv"])  # a body outside Tân Yên's jurisdiction
+    sonoivu = users["sonoivu"]
+    assert lead_task in selectors.tasks_visible_to(sonoivu)
+    assert not selectors.task_allows(sonoivu, lead_task, "review")  # nor does it review the lead's report
+    assert lead_task not in dashboard_tasks(sonoivu, DashboardFilters())
+    assert dashboard_tasks(sonoivu, DashboardFilters()).filter(party__code="qn-hnd").exists()
