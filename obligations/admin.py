@@ -4,6 +4,8 @@ from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from .models import (
     Attachment,
+    Contribution,
+    ContributionFile,
     FigureDefinition,
     Obligation,
     Period,
@@ -100,3 +102,24 @@ class TaskEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "task", "actor", "action", "message"]
     list_filter = ["action"]
     list_select_related = ["task__obligation", "task__party", "task__period", "actor"]
+
+
+class ContributionFileInline(admin.TabularInline):
+    model = ContributionFile
+    extra = 0
+    fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    """Written only by the co-operating parties through obligations.contributions: viewable, not editable."""
+
+    list_display = ["task", "party", "author", "created_at", "updated_at"]
+    list_select_related = ["task__obligation", "task__party", "task__period", "party", "author"]
+    search_fields = ["party__search_text", "task__obligation__search_text"]
+    inlines = [ContributionFileInline]

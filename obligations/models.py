@@ -738,6 +738,8 @@ class TaskEvent(models.Model):
         EXCUSED = "excused", _("Miễn thực hiện")
         REOPENED = "reopened", _("Mở lại")
         HANDED_OVER = "handed_over", _("Chuyển cho đơn vị kế thừa")
+        CONTRIBUTED = "contributed", _("Cơ quan phối hợp góp ý kiến")
+        CONTRIBUTION_FILE_ADDED = "contribution_file", _("Cơ quan phối hợp gửi tài liệu")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -765,3 +767,64 @@ class TaskEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the task trail is append-only")
+
+
+# --- Co-operating parties' input (cơ quan phối hợp góp ý kiến, tài liệu vào nhiệm vụ của cơ quan chủ trì) ---
+
+
+class Contribution(models.Model):
+    """What one co-operating party gives the lead for its task: one text per party and task, rewritten as
+    the party updates it (each save is also a line of the task's trail, with the text as it then stood)."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ của cơ quan chủ trì"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("cơ quan phối hợp"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    text = models.TextField(_("ý kiến phối hợp"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("lúc góp ý kiến"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("lúc cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ý kiến của cơ quan phối hợp")
+        verbose_name_plural = _("ý kiến của cơ quan phối hợp")
+        ordering = ["task", "party__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "party"],
+                name="contribution_one_per_party_task",
+                violation_error_message=_("Cơ quan này đã có ý kiến phối hợp cho nhiệm vụ này."),
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="contribution_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.party.short_name} → {self.task}"
+
+
+class ContributionFile(models.Model):
+    """A document a co-operating party hands the lead, checked and stored like a report's attachment."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to="contributions/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tài liệu của cơ quan phối hợp")
+        verbose_name_plural = _("tài liệu của cơ quan phối hợp")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("obligations:contribution_file", args=[self.pk])

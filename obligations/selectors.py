@@ -1,6 +1,9 @@
 """Reads of obligations and tasks, always through the user's scope."""
 
-from django.db.models import Max, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 
 from regulations.models import Conclusion, DocumentItem, Membership, Party
@@ -16,11 +19,36 @@ from regulations.selectors import (
     user_scope,
 )
 
-from .models import Attachment, Obligation, ObligationQuerySet, SubmissionVersion, Task, TaskEvent, TaskQuerySet
+from .models import (
+    Attachment,
+    Contribution,
+    ContributionFile,
+    Obligation,
+    ObligationQuerySet,
+    SubmissionVersion,
+    Task,
+    TaskEvent,
+    TaskQuerySet,
+)
+
+CooperatingParty = Obligation.cooperating_parties.through
+
+
+def tasks_of_parties_seen(user) -> TaskQuerySet:
+    """The tasks of the parties the user sees: what dashboards, rates and exports count. A lead's task the
+    user only co-operates on is readable (`tasks_visible_to`) but is not theirs to count."""
+    return Task.objects.filter(user_scope(user).party_q("party"))
 
 
 def tasks_visible_to(user) -> TaskQuerySet:
-    return Task.objects.filter(user_scope(user).party_q("party"))
+    """The tasks of the parties the user sees, and the lead's tasks of every obligation one of the user's
+    own parties co-operates on (in a subquery: no join, no duplicate rows, no extra query)."""
+    scope = user_scope(user)
+    condition = scope.party_q("party")
+    if not scope.everything and scope.own_party_ids:
+        cooperated = CooperatingParty.objects.filter(party_id__in=list(scope.own_party_ids)).values("obligation_id")
+        condition |= Q(obligation_id__in=cooperated)
+    return Task.objects.filter(condition)
 
 
 def obligations_visible_to(user) -> ObligationQuerySet:
@@ -33,6 +61,7 @@ def obligations_visible_to(user) -> ObligationQuerySet:
         | Q(source_conclusion__meeting__in=meetings_visible_to(user))
         | scope.party_q("responsible_parties")
         | scope.party_q("tasks__party")
+        | Q(cooperating_parties__in=list(scope.own_party_ids))
     ).values("pk")
     return Obligation.objects.filter(pk__in=ids)
 
@@ -46,13 +75,16 @@ def get_task_for_user(user, pk, *, right: str = Right.READ) -> Task:
 
 def task_allows(user, task: Task, right: str) -> bool:
     """The rule of each right on a task the user already sees: read; report (the party's own staff);
-    review (the focal agency that follows the party up, never its own agency's report)."""
+    review (the focal agency that follows the party up, never its own agency's report); contribute (the
+    staff of a co-operating party of its obligation, who only read the lead's report)."""
     if right == Right.READ:
         return True
     if right == Right.REPORT:
         return can_edit_report(user, task)
     if right == Right.REVIEW:
         return can_review(user, task)
+    if right == Right.CONTRIBUTE:
+        return bool(contributing_parties(user, task))
     return False
 
 
@@ -81,6 +113,26 @@ def memberships_of(user) -> list[Membership]:
 def can_edit_report(user, task: Task) -> bool:
     """The party's own staff write its report (leaders only read)."""
     return any(m.party_id == task.party_id and m.role in REPORTING_ROLES for m in memberships_of(user))
+
+
+def cooperating_parties_of(task: Task) -> list[Party]:
+    """The co-operating parties of the task's obligation, read once per task object."""
+    cached = getattr(task, "_phoihop_cooperating", None)
+    if cached is None:
+        cached = list(task.obligation.cooperating_parties.order_by("path"))
+        setattr(task, "_phoihop_cooperating", cached)  # noqa: B010  (a per-object cache, not a model field)
+    return cached
+
+
+def contributing_parties(user, task: Task) -> list[Party]:
+    """The co-operating parties the user may give input for on this task: those whose staff they are
+    (a leader of the party reads, as everywhere, and does not write)."""
+    cooperating = {party.pk: party for party in cooperating_parties_of(task)}
+    found: dict[int, Party] = {}
+    for membership in memberships_of(user):
+        if membership.role in REPORTING_ROLES and membership.party_id in cooperating:
+            found.setdefault(membership.party_id, cooperating[membership.party_id])
+    return sorted(found.values(), key=lambda party: party.path)
 
 
 def review_paths(user) -> tuple[str, ...]:
@@ -233,3 +285,104 @@ def obligation_owner(obligation: Obligation) -> Party:
     if obligation.source_conclusion is None:  # the check constraint gives every obligation a source
         raise Http404
     return obligation.source_conclusion.meeting.host
+# --- co-operating parties' input ---------------------------------------------------------------------
+
+
+def task_contributions(task: Task) -> list[Contribution]:
+    """Every co-operating party's input on the task, with its files: three queries whatever their number."""
+    return list(
+        Contribution.objects.filter(task=task)
+        .select_related("party", "author")
+        .prefetch_related("files")
+        .order_by("party__path", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CooperationRow:
+    """One co-operating party on a task's page: what it gave as it stands (or stood at a moment)."""
+
+    party: Party
+    text: str = ""
+    author: object = None
+    at: datetime.datetime | None = None
+    files: tuple = ()
+
+
+def task_cooperation(task: Task) -> list[CooperationRow]:
+    """Each co-operating party of the task's obligation with its current input (empty when none yet), and
+    any party that gave input but no longer co-operates (its input stays on record)."""
+    contributions = {c.party_id: c for c in task_contributions(task)}
+    parties = cooperating_parties_of(task)
+    parties = parties + [c.party for pk, c in contributions.items() if pk not in {p.pk for p in parties}]
+    rows = []
+    for party in parties:
+        contribution = contributions.get(party.pk)
+        if contribution is None:
+            rows.append(CooperationRow(party=party))
+            continue
+        rows.append(
+            CooperationRow(
+                party=party,
+                text=contribution.text,
+                author=contribution.author,
+                at=contribution.updated_at,
+                files=tuple(contribution.files.all()),
+            )
+        )
+    return rows
+
+
+def task_cooperation_as_of(task: Task, moment: datetime.datetime) -> list[CooperationRow]:
+    """The input the lead had when it submitted at `moment`: each party's text as the trail recorded its
+    last save before then (the text is rewritten later, the trail is not), and the files sent before then."""
+    latest: dict[int, TaskEvent] = {}
+    events = task.events.filter(action=TaskEvent.Action.CONTRIBUTED, at__lte=moment).select_related("actor")
+    for event in events.order_by("at", "pk"):
+        latest[event.data.get("party")] = event
+    files: dict[int, list[ContributionFile]] = {}
+    for upload in ContributionFile.objects.filter(contribution__task=task, uploaded_at__lte=moment).select_related(
+        "contribution"
+    ):
+        files.setdefault(upload.contribution.party_id, []).append(upload)
+    parties = Party.objects.in_bulk(list(latest)) if latest else {}
+    rows = [
+        CooperationRow(
+            party=parties[pk],
+            text=event.data.get("text", ""),
+            author=event.actor,
+            at=event.at,
+            files=tuple(files.get(pk, ())),
+        )
+        for pk, event in latest.items()
+        if pk in parties
+    ]
+    return sorted(rows, key=lambda row: row.party.path)
+
+
+def get_contribution_file_for_user(user, pk, *, right: str = Right.READ) -> ContributionFile:
+    """A co-operating party's file is visible to whoever may see the lead's task, and follows its rights."""
+    upload = _get_or_404(
+        ContributionFile.objects.filter(contribution__task__in=tasks_visible_to(user)).select_related(
+            "contribution__task__party", "contribution__task__obligation"
+        ),
+        pk,
+    )
+    require(task_allows(user, upload.contribution.task, right), right)
+    return upload
+
+
+def cooperating_members_of_obligations(obligation_ids) -> dict[int, list]:
+    """For each obligation, every user of its co-operating parties, inactive ones included (a reminder
+    records them as skipped, as it does the lead's own): one query for all the obligations."""
+    found: dict[int, dict[int, object]] = {pk: {} for pk in obligation_ids}
+    if found:
+        memberships = (
+            Membership.objects.filter(party__cooperating_obligations__in=list(found))
+            .annotate(obligation_pk=F("party__cooperating_obligations"))
+            .select_related("user")
+            .order_by("pk")
+        )
+        for membership in memberships:
+            found[membership.obligation_pk].setdefault(membership.user_id, membership.user)
+    return {pk: sorted(users.values(), key=lambda user: user.username) for pk, users in found.items()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import intake_views, source_views, views
+from . import contribution_views, intake_views, source_views, views
 
 app_name = "obligations"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
     path("review/", views.review_list, name="review_list"),
+    # Co-operating parties' input into the lead's task (see contribution_views).
+    path("tasks/<int:pk>/contribute/", contribution_views.task_contribute, name="task_contribute"),
+    path("contributions/files/<int:pk>/", contribution_views.contribution_file_download, name="contribution_file"),
     # The sources' pages that show what they oblige (see source_views).
     path("parties/<int:pk>/", source_views.party_detail, name="party_detail"),
     path("regulations/<int:pk>/", source_views.regulation_detail, name="regulation_detail"),

@@ -17,7 +17,7 @@ from regulations.rights import Right
 from regulations.selectors import can_edit_sources, user_scope
 from regulations.views import paginate
 
-from . import selectors, services
+from . import contribution_forms, selectors, services
 from .filters import ObligationFilter, TaskFilter, period_years
 from .forms import ExcuseForm, ReviewForm, SubmissionForm
 from .models import Attachment, Submission, Task
@@ -122,7 +122,15 @@ def task_list(request):
 @require_GET
 def task_detail(request, pk):
     task = selectors.get_task_for_user(request.user, pk)
+    return task_detail_page(request, task)
+
+
+def task_detail_page(request, task, *, contribution_form=None, status=200):
+    """The task page; the contribution view renders it again with its bound form when the input is refused."""
     versions = list(selectors.task_versions(task))
+    cooperation = selectors.task_cooperation(task)
+    if contribution_form is None:
+        contribution_form = contribution_forms.blank_form(request.user, task, cooperation)
     return render(
         request,
         "obligations/task_detail.html",
@@ -137,7 +145,11 @@ def task_detail(request, pk):
             "can_review": selectors.can_review(request.user, task),
             "review_form": ReviewForm(),
             "excuse_form": ExcuseForm(),
+            "cooperation": cooperation,
+            "contribution_form": contribution_form,
+            "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         },
+        status=status,
     )
 
 
@@ -154,6 +166,7 @@ def my_tasks(request):
 def _report_page(request, task, form, *, conflict=None, status=200):
     submission = Submission.objects.filter(task=task).first()
     attachments = submission.attachments.filter(removed_at__isnull=True) if submission else []
+    cooperation = selectors.task_cooperation(task)
     return render(
         request,
         "obligations/task_report.html",
@@ -164,6 +177,8 @@ def _report_page(request, task, form, *, conflict=None, status=200):
             "attachments": attachments,
             "conflict": conflict,
             "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "cooperation": cooperation,
+            "cooperation_missing": [row.party for row in cooperation if not row.text],
         },
         status=status,
     )
@@ -264,6 +279,8 @@ def version_detail(request, pk, number):
             "sections": _labelled_sections(version.sections),
             "figures": _labelled_figures(task, version.figures),
             "attachments": version.attachments.all(),
+            "cooperation": selectors.task_cooperation_as_of(task, version.submitted_at),
+            "cooperation_expected": bool(selectors.cooperating_parties_of(task)),
         },
     )
 

@@ -20,6 +20,7 @@ class Right(models.TextChoices):
     ANSWER = "answer", _("trả lời phản ánh")
     FORWARD = "forward", _("chuyển phản ánh đến UBND")
     CLOSE = "close", _("đóng phản ánh")
+    CONTRIBUTE = "contribute", _("góp ý kiến, tài liệu phối hợp")
 
 
 def refuse(right: str) -> PermissionDenied:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import Message, deliveries_send, digests_send, notify_many
 from obligations.models import Obligation, Task
+from obligations.selectors import cooperating_members_of_obligations
 from regulations.selectors import focal_users_for_parties, heads_of_parties, members_of_parties
 
 from .models import ReminderPolicy, ReminderSchedule, ReminderSyncState
@@ -148,13 +149,15 @@ class PassResult:
 
 class _PassContext:
     """What a pass reads once per batch and reuses across tasks: the members, focal agencies and heads of
-    the batch's parties, policies and source labels. A fixed number of queries per batch, however many
-    parties it touches and whether or not it is an escalation day."""
+    the batch's parties, the members of its obligations' co-operating parties, policies and source labels.
+    A fixed number of queries per batch, however many parties it touches and whether or not it is an
+    escalation day."""
 
     def __init__(self, now: datetime.datetime, today: datetime.date):
         self.now, self.today = now, today
         self._members: dict[int, list] = {}
         self._escalation: dict[int, list] = {}
+        self._cooperating: dict[int, list] = {}
         self._labels: dict[int, str] = {}
         self.policies: dict[int, ReminderPolicy] = {}
 
@@ -163,6 +166,7 @@ class _PassContext:
         step escalates), and the source labels of its obligations."""
         tasks = list(tasks)
         self._read_people([task.party for task in tasks], escalation=escalation)
+        self._read_cooperating({task.obligation_id for task in tasks})
         labels = {task.obligation_id for task in tasks} - set(self._labels)
         if labels:
             for obligation in Obligation.objects.with_sources().filter(pk__in=labels):
@@ -182,6 +186,16 @@ class _PassContext:
                 for user in [*focal.get(pk, []), *heads.get(pk, [])]:
                     seen.setdefault(user.pk, user)
                 self._escalation[pk] = list(seen.values())
+
+    def _read_cooperating(self, obligation_ids: set[int]) -> None:
+        missing = obligation_ids - set(self._cooperating)
+        if missing:
+            self._cooperating.update(cooperating_members_of_obligations(missing))
+
+    def cooperating(self, obligation_id: int) -> list:
+        """Every user of the obligation's co-operating parties: reminded of the lead's task, on its steps."""
+        self._read_cooperating({obligation_id})
+        return self._cooperating[obligation_id]
 
     def members(self, party) -> list:
         """Every user of the party, inactive ones included: they are recorded as skipped, not forgotten."""
@@ -249,10 +263,26 @@ def reminder_fact_rows(facts: dict) -> list[tuple[str, str]]:
         ]
 
 
-def reminder_texts(facts: dict, *, escalation: bool) -> tuple[str, str]:
-    """Subject and body of a reminder, in Vietnamese."""
+def reminder_texts(facts: dict, *, escalation: bool, cooperating: bool = False) -> tuple[str, str]:
+    """Subject and body of a reminder, in Vietnamese. `cooperating`: the text for the staff of a co-operating
+    party, asked to co-operate on the lead's task (on an escalation step too: escalating is for the lead)."""
     with translation.override(settings.LANGUAGE_CODE):
-        if escalation:
+        if cooperating:
+            if facts["days_left"] > 0:
+                subject = _("Nhắc phối hợp: còn %(days)s ngày đến hạn “%(title)s”") % facts
+                when = _("hạn %(due)s, còn %(days)s ngày")
+            elif facts["days_left"] == 0:
+                subject = _("Nhắc phối hợp: hôm nay là hạn “%(title)s”") % facts
+                when = _("đến hạn hôm nay %(due)s")
+            else:
+                subject = _("Nhắc phối hợp: “%(title)s” đã quá hạn %(days)s ngày") % facts
+                when = _("hạn %(due)s, đã quá hạn %(days)s ngày")
+            lead = _(
+                "%(party)s chủ trì nhiệm vụ “%(title)s” (%(source)s), kỳ %(period)s, %(when)s. Đề nghị cơ quan "
+                "phối hợp góp ý kiến, tài liệu vào nhiệm vụ của cơ quan chủ trì."
+            )
+            facts = {**facts, "when": when % facts}
+        elif escalation:
             subject = _("Quá hạn %(days)s ngày: %(party)s chưa hoàn thành “%(title)s”") % facts
             lead = _(
                 "%(party)s chưa hoàn thành nhiệm vụ “%(title)s” (%(source)s), kỳ %(period)s, hạn %(due)s, "
@@ -275,11 +305,18 @@ def reminder_texts(facts: dict, *, escalation: bool) -> tuple[str, str]:
     return subject, body
 
 
+# Who a reminder is for: the lead's own staff, the focal agency and heads on an escalation step, the staff
+# of the obligation's co-operating parties. One person hears once, in the first of these that holds them.
+LEAD, ESCALATION, COOPERATING = "reminder", "escalation", "cooperation"
+
+
 def _recipients(task: Task, step: Step, context: _PassContext) -> dict[int, tuple]:
-    recipients: dict[int, tuple] = {user.pk: (user, False) for user in context.members(task.party)}
+    recipients: dict[int, tuple] = {user.pk: (user, LEAD) for user in context.members(task.party)}
     if step.escalation:
         for user in context.escalation(task.party):
-            recipients[user.pk] = (user, True)
+            recipients[user.pk] = (user, ESCALATION)
+    for user in context.cooperating(task.obligation_id):
+        recipients.setdefault(user.pk, (user, COOPERATING))
     return recipients
 
 
@@ -294,16 +331,16 @@ def _record_steps(due: list[tuple[Task, Step]], context: _PassContext, result: P
     if not due:
         return
     context.prefetch([task for task, _step in due], escalation=any(step.escalation for _t, step in due))
-    texts: dict[tuple[int, bool], Message] = {}
+    texts: dict[tuple[int, str], Message] = {}
     messages = []
     for task, step in due:
-        for user, escalation in _recipients(task, step, context).values():
-            text_key = (task.pk, escalation)
+        for user, kind in _recipients(task, step, context).values():
+            text_key = (task.pk, kind)
             if text_key not in texts:
                 facts = reminder_facts(task, source=context.source_label(task), today=context.today)
-                subject, body = reminder_texts(facts, escalation=escalation)
+                subject, body = reminder_texts(facts, escalation=kind == ESCALATION, cooperating=kind == COOPERATING)
                 texts[text_key] = Message(
-                    kind="escalation" if escalation else "reminder",
+                    kind=kind,
                     subject=subject,
                     body=body,
                     link=task.get_absolute_url(),
@@ -366,7 +403,11 @@ def reminders_plan(*, as_of: datetime.datetime | None = None) -> PassResult:
         step, older = _due_step(schedule, steps, today)
         if step is None:
             continue
-        users = list(context.members(task.party)) + (context.escalation(task.party) if step.escalation else [])
+        users = [
+            *context.members(task.party),
+            *(context.escalation(task.party) if step.escalation else []),
+            *context.cooperating(task.obligation_id),
+        ]
         result.steps += 1
         result.planned.append(
             PlannedReminder(

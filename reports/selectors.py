@@ -23,7 +23,7 @@ from obligations.models import (
     Task,
     TaskQuerySet,
 )
-from obligations.selectors import memberships_of, tasks_visible_to
+from obligations.selectors import memberships_of, tasks_of_parties_seen
 from regulations.models import Membership, Party, Regulation
 from regulations.rights import Right, require
 from regulations.selectors import (
@@ -152,8 +152,9 @@ def jurisdictions_visible_to(user) -> QuerySet[Party]:
 
 
 def dashboard_tasks(user, filters: DashboardFilters) -> TaskQuerySet:
-    """The tasks the dashboard counts: the user's visible tasks, narrowed by the filters."""
-    tasks = tasks_visible_to(user)
+    """The tasks the dashboard counts: the tasks of the parties the user sees (not the leads' tasks they only
+    co-operate on), narrowed by the filters."""
+    tasks = tasks_of_parties_seen(user)
     if filters.jurisdiction is not None:
         tasks = tasks.filter(party__path__startswith=filters.jurisdiction.path)
     if filters.year:

@@ -19,6 +19,8 @@ from notifications.models import Notification
 from obligations import selectors, services
 from obligations.models import (
     Attachment,
+    Contribution,
+    ContributionFile,
     Obligation,
     Period,
     Submission,
@@ -65,6 +67,8 @@ def _everything() -> dict:
         "submissions": list(Submission.objects.order_by("pk").values_list("pk", "revision", "updated_at")),
         "versions": list(SubmissionVersion.objects.order_by("pk").values_list("pk", "review")),
         "attachments": list(Attachment.objects.order_by("pk").values_list("pk", "removed_at")),
+        "contributions": list(Contribution.objects.order_by("pk").values_list("pk", "text", "updated_at")),
+        "contribution_files": ContributionFile.objects.count(),
         "consolidated": list(
             ConsolidatedReport.objects.order_by("pk").values_list("pk", "state", "assessment", "updated_at")
         ),
@@ -623,6 +627,7 @@ TAKES_POST = {
     "obligations:obligation_edit",
     "obligations:intake",
     "obligations:intake_confirm",
+    "obligations:task_contribute",
     "reports:consolidated_list",
     "reports:consolidated_detail",
     "reports:consolidated_action",

@@ -15,11 +15,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from matters import services as matter_services
 from notifications.models import Notification
-from obligations import services
+from obligations import contributions, services
 from obligations.models import Attachment, Obligation, Task
 from regulations.models import Document, Meeting, Party, Regulation
 from reports import services as report_services
 from reports.models import GeneratedFile
+from tests.obligations.test_contributions import lead_task_of_tan_yen, member_of, reopen
 from tests.obligations.test_submissions import FIGURES, SECTIONS, pdf_bytes, pdf_upload
 
 ROLES = ("anonymous", "hnd", "mttq", "sonoivu", "lanhdao", "vanphong", "noivu_tanyen", "outsider", "admin")
@@ -65,6 +66,14 @@ def world(users):
         jurisdiction=Party.objects.get(code="qn-ubnd"), period=task.period, actor=sonoivu
     )
     calendar = report_services.calendar_token_issue(user=hnd)
+    # Tân Yên's Phòng Nội vụ task, open, with the input of the Front (a co-operating party) and its file.
+    lead_task = reopen(lead_task_of_tan_yen())
+    front = Party.objects.get(code="ty-mttq")
+    users[COOPERATING] = member_of(front, "mttq_tanyen")
+    contributions.contribution_save(task=lead_task, actor=users[COOPERATING], party=front, text="Góp ý dự thảo.")
+    contribution_file = contributions.contribution_file_add(
+        task=lead_task, actor=users[COOPERATING], party=front, upload=pdf_upload("gop-y.pdf")
+    )
     return World(
         task=task,
         attachment=Attachment.objects.get(submission__task=task),
@@ -75,7 +84,13 @@ def world(users):
         party=task.party,
         entry=Notification.objects.filter(recipient=hnd).first(),
         matter=matter,
-        extra={"export": export, "consolidated": consolidated, "calendar": calendar},
+        extra={
+            "export": export,
+            "consolidated": consolidated,
+            "calendar": calendar,
+            "lead_task": lead_task,
+            "contribution_file": contribution_file,
+        },
     )
 
 
@@ -202,6 +217,19 @@ RULES: dict[str, Rule] = {
         "post",
         lambda w: reverse("obligations:attachment_remove", args=[w.attachment.pk]),
         "302 302 404 403 403 403 404 404 403",
+    ),
+    # Co-operating parties' input, on Tân Yên's Phòng Nội vụ task: the lead (noivu_tanyen) and the admin read
+    # it and may not write it; only the co-operating party's staff may (COOPERATING_MEMBER, below).
+    "obligations:task_contribute": Rule(
+        "post",
+        lambda w: reverse("obligations:task_contribute", args=[w.extra["lead_task"].pk]),
+        "302 404 404 404 404 404 403 404 403",
+        lambda w: {"text": "Bổ sung ý kiến."},
+    ),
+    "obligations:contribution_file": Rule(
+        "get",
+        lambda w: reverse("obligations:contribution_file", args=[w.extra["contribution_file"].pk]),
+        "302 404 404 404 404 404 200 404 200",
     ),
     # Parties and sources.
     "regulations:party_list": Rule("get", lambda w: reverse("regulations:party_list"), _all(200)),
@@ -339,6 +367,30 @@ def test_permission_table(world, users, client, name, role):
     assert response.status_code == expected, (name, role)
     if role == "anonymous" and name not in PUBLIC:
         assert "/accounts/login/" in response["Location"]
+
+
+# One more role, outside ROLES so that each rule above keeps its nine codes: a reporter of Ủy ban MTTQ huyện
+# Tân Yên, a co-operating party of Phòng Nội vụ's task. Everywhere it gets what the outsider gets, except
+# where a rule below says otherwise.
+COOPERATING = "cooperating"
+COOPERATING_MEMBER = {
+    "obligations:task_contribute": 302,
+    "obligations:contribution_file": 200,
+    # The Tân Yên meeting lists the Front's leaders among those attending.
+    "regulations:meeting_detail": 200,
+    "reports:meeting_pdf": 302,
+}
+
+
+@pytest.mark.parametrize("name", list(RULES))
+def test_permission_table_for_a_cooperating_member(world, users, client, name):
+    rule = RULES[name]
+    expected = COOPERATING_MEMBER.get(name, int(rule.expect.split()[ROLES.index("outsider")]))
+    client.force_login(users[COOPERATING])
+    response = getattr(client, rule.method)(rule.url(world), rule.data(world))
+    if os.environ.get("PHOIHOP_PRINT_PERMISSIONS"):
+        print(f"PERM {name} {COOPERATING} {response.status_code}")
+    assert response.status_code == expected, name
 
 
 @pytest.mark.parametrize("role", ROLES)
