@@ -68,7 +68,7 @@ def test_the_tanyen_office_enters_its_notice_and_the_interior_office_sees_the_on
         count = cards.count()
         for n in range(count - 1):  # keep only conclusion 5, the one with a deadline
             page.check(f"#id_p-{n}-keep_1")
-        assert page.locator(f"#id_p-{count - 1}-due_date").input_value() == "2023-03-04"
+        assert page.locator(f"#id_p-{count - 1}-due_date").input_value() == "04/03/2023"
         page.get_by_role("button", name="Xác nhận và tạo nhiệm vụ").click()
         page.wait_for_selector("h1:has-text('25/TB-UBND')")
 

@@ -379,6 +379,8 @@ COOPERATING_MEMBER = {
     # The Tân Yên meeting lists the Front's leaders among those attending.
     "regulations:meeting_detail": 200,
     "reports:meeting_pdf": 302,
+    # It sees that meeting, but does not write the sources: the edit form is refused, not hidden.
+    "regulations:meeting_edit": 403,
 }
 
 
