@@ -285,6 +285,8 @@ def obligation_owner(obligation: Obligation) -> Party:
     if obligation.source_conclusion is None:  # the check constraint gives every obligation a source
         raise Http404
     return obligation.source_conclusion.meeting.host
+
+
 # --- co-operating parties' input ---------------------------------------------------------------------
 
 
