@@ -19,9 +19,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regulations.models import Conclusion, Document, DocumentItem, Party, Regulation
+from regulations.models import Conclusion, Document, DocumentItem, Party, Regulation, SourceEvent
 from regulations.rights import Right, require, require_actor
 from regulations.selectors import can_edit_sources
+from regulations.services import source_event_record
 
 from . import selectors
 from .extraction import Extraction, ExtractionError, extraction_from_text
@@ -424,6 +425,7 @@ def obligation_create(*, actor, source, fields: dict) -> ObligationSaved:
     }[type(source)]
     with transaction.atomic():
         obligation = _obligation_save(_obligation_build(fields, **{key: source}), fields)
+        source_event_record(source=obligation, actor=actor, action=SourceEvent.Action.CREATED, changes={})
         created = tasks_generate(obligations=[obligation]).created
     return ObligationSaved(obligation=obligation, tasks_created=created)
 
@@ -454,7 +456,9 @@ def obligation_update(*, actor, obligation: Obligation, fields: dict, reason: st
     with transaction.atomic():
         obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
         changed = obligation_changes(obligation=obligation, fields=fields)
-        if changed and obligation.tasks.exists() and not reason.strip():
+        before = _trail_values(obligation)
+        has_tasks = obligation.tasks.exists()
+        if changed and has_tasks and not reason.strip():
             raise IntakeError(
                 _("Nhiệm vụ đã có nhiệm vụ của đơn vị: cần ghi lý do khi thay đổi cơ quan, tần suất hoặc thời hạn."),
                 code="reason_required",
@@ -465,8 +469,36 @@ def obligation_update(*, actor, obligation: Obligation, fields: dict, reason: st
                 value = fields[name]
                 setattr(obligation, name, "" if value is None and name in ("description", "due_wording") else value)
         _obligation_save(obligation, fields)
+        after = _trail_values(obligation)
+        differences = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        if differences:
+            # The amendment is on record with its reason: who changed what, once tasks depended on it.
+            source_event_record(
+                source=obligation,
+                actor=actor,
+                action=SourceEvent.Action.AMENDED if has_tasks else SourceEvent.Action.CHANGED,
+                changes=differences,
+                message=reason.strip(),
+            )
         created = tasks_generate(obligations=[obligation]).created
     return ObligationSaved(obligation=obligation, tasks_created=created, changed=changed)
+
+
+def _trail_values(obligation: Obligation) -> dict[str, str]:
+    """The obligation's fields as a reader sees them, for the trail's before → after."""
+    values: dict[str, str] = {}
+    for name in (*OBLIGATION_FIELDS, *PARTY_FIELDS):
+        field = obligation._meta.get_field(name)
+        value = getattr(obligation, name)
+        if isinstance(value, bool):
+            values[name] = str(_("có") if value else _("không"))
+        elif field.many_to_many:
+            values[name] = ", ".join(p.short_name for p in getattr(obligation, name).order_by("path"))
+        elif getattr(field, "choices", None):
+            values[name] = str(getattr(obligation, f"get_{name}_display")())
+        else:
+            values[name] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value or "")
+    return values
 
 
 def parties_by_code(parties: QuerySet[Party]) -> dict[str, int]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from regulations.files import private_file_response
 from regulations.models import Party
 from regulations.rights import Right
-from regulations.selectors import can_edit_sources, user_scope
+from regulations.selectors import can_edit_sources, source_trail, user_scope
 from regulations.views import paginate
 
 from . import contribution_forms, selectors, services
@@ -97,6 +97,7 @@ def obligation_detail(request, pk):
             "depends_on": visible_obligations.filter(dependents=obligation),
             "dependents": visible_obligations.filter(depends_on=obligation),
             "can_edit": can_edit_sources(request.user, selectors.obligation_owner(obligation)),
+            "trail": source_trail(obligation),
             "tasks": selectors.tasks_visible_to(request.user)
             .filter(obligation=obligation)
             .with_related()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.text import capfirst
@@ -248,7 +249,7 @@ class TrailLine:
     changes: list[tuple[str, str, str]]  # (what, old, new)
 
 
-def source_trail(source: Regulation | Document | Meeting) -> list[TrailLine]:
+def source_trail(source: models.Model) -> list[TrailLine]:
     """The source's trail, oldest first, each change under the name a reader knows it by: one query."""
     events = SourceEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(source), object_id=source.pk

@@ -145,6 +145,11 @@ def _diff(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, list
     }
 
 
+def source_event_record(*, source: models.Model, actor, action: str, changes: dict, message: str = "") -> SourceEvent:
+    """One line of a source's trail, for the sources of other apps too (an obligation)."""
+    return _record(source=source, actor=actor, action=action, changes=changes, message=message)
+
+
 def _record(*, source: models.Model, actor, action: str, changes: dict, message: str = "") -> SourceEvent:
     return SourceEvent.objects.create(
         content_type=ContentType.objects.get_for_model(source),

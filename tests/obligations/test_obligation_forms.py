@@ -221,3 +221,36 @@ def test_tanyen_cannot_edit_kon_tums_obligation(client, users):
     client.force_login(users["tanyen"])
     obligation = _report_obligation()
     assert client.get(reverse("obligations:obligation_edit", args=[obligation.pk])).status_code == 404
+
+
+def test_an_amendment_of_an_obligation_with_tasks_is_on_its_trail_with_the_reason(demo, users, client):
+    from regulations.models import SourceEvent
+
+    report = Obligation.objects.get(title__startswith="Báo cáo đánh giá kết quả")
+    client.force_login(users["vanphong"])
+    page = client.get(reverse("obligations:obligation_edit", args=[report.pk]))
+    form = page.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            continue
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif hasattr(value, "strftime"):
+            data[name] = value.strftime("%d/%m/%Y")
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = getattr(value, "pk", value)
+    data["title"] = "Báo cáo đánh giá kết quả thực hiện Quy chế phối hợp (sửa tên)"
+    data["amendment_reason"] = "Chuẩn hóa tên nhiệm vụ theo văn bản"
+    response = client.post(reverse("obligations:obligation_edit", args=[report.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    [event] = SourceEvent.objects.filter(object_id=report.pk, content_type__model="obligation")
+    assert event.action == SourceEvent.Action.AMENDED
+    assert event.message == "Chuẩn hóa tên nhiệm vụ theo văn bản"
+    assert event.changes["title"][1].endswith("(sửa tên)")
+    detail = client.get(report.get_absolute_url()).content.decode()
+    assert "Chuẩn hóa tên nhiệm vụ theo văn bản" in detail and "Sửa đổi sau khi đã giao nhiệm vụ" in detail
