@@ -9,7 +9,6 @@ may still be returned, and the lead then needs what came in meanwhile; once the 
 or excused there is nothing left to co-operate on, and input is refused."""
 
 import unicodedata
-import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +23,7 @@ from regulations.selectors import users_of_party
 from . import selectors
 from .models import Contribution, ContributionFile, Task, TaskEvent
 from .services import SubmissionError, task_record
-from .uploads import check_upload
+from .uploads import check_upload, stored_file_fields
 
 CLOSED_STATES = (Task.State.DONE, Task.State.EXCUSED)
 
@@ -93,15 +92,8 @@ def contribution_file_add(*, task: Task, actor, party: Party, upload) -> Contrib
         message = _("Cần ghi ý kiến phối hợp trước khi gửi tài liệu.")
         raise SubmissionError(message, code="text_required", field_errors={"text": [message]})
     checked = check_upload(upload, signed_scan=False)
-    upload.name = f"{uuid.uuid4().hex}.{checked.suffix}"  # the stored name says nothing the user chose
     stored = ContributionFile.objects.create(
-        contribution=contribution,
-        file=upload,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        contribution=contribution, uploaded_by=actor, **stored_file_fields(upload, checked)
     )
     task_record(
         task=task,

@@ -17,7 +17,7 @@ from regulations.forms import empty_choice
 from regulations.models import Document, Party
 
 from .extraction import DEFAULT_MAX_BYTES
-from .intake import duplicate_message, number_taken, wording_last_day
+from .intake import OBLIGATION_FIELDS, PARTY_FIELDS, duplicate_message, number_taken, wording_last_day
 from .models import Obligation
 from .uploads import safe_display_name
 
@@ -173,26 +173,8 @@ class ObligationForm(forms.ModelForm):
 
     class Meta:
         model = Obligation
-        fields = [
-            "title",
-            "description",
-            "verb",
-            "responsible_rule",
-            "responsible_parties",
-            "cooperating_parties",
-            "recurrence",
-            "due_wording",
-            "due_date",
-            "due_day",
-            "due_month",
-            "move_to_working_day",
-            "deliverable",
-            "owed_to",
-            "applies_from",
-            "applies_to",
-            "source_reference",
-            "source_wording",
-        ]
+        # The service's fields, the parties after the rule that names them.
+        fields = [*OBLIGATION_FIELDS[:4], *PARTY_FIELDS, *OBLIGATION_FIELDS[4:]]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "source_wording": forms.Textarea(attrs={"rows": 3}),

@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -272,22 +271,14 @@ def submission_save_draft(
 
 @transaction.atomic
 def attachment_add(*, task: Task, actor, upload, kind: str) -> Attachment:
-    from .uploads import check_upload
+    from .uploads import check_upload, stored_file_fields
 
     task = _lock_for(task, actor, Right.REPORT)
     refuse_unless_editable(task)
     checked = check_upload(upload, signed_scan=kind == Attachment.Kind.SIGNED_SCAN)
     submission = submission_for(task)
-    upload.name = f"{uuid.uuid4().hex}.{checked.suffix}"  # the stored name says nothing the user chose
     attachment = Attachment.objects.create(
-        submission=submission,
-        kind=kind,
-        file=upload,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+        submission=submission, kind=kind, uploaded_by=actor, **stored_file_fields(upload, checked)
     )
     task_record(
         task=task,

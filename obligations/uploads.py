@@ -2,6 +2,7 @@
 
 import hashlib
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -30,6 +31,19 @@ class CheckedUpload:
     content_type: str
     size: int
     sha256: str
+
+
+def stored_file_fields(upload, checked: CheckedUpload) -> dict:
+    """The fields every stored upload keeps (an attachment, a co-operating party's file), the upload renamed
+    at random: the stored name says nothing the user chose."""
+    upload.name = f"{uuid.uuid4().hex}.{checked.suffix}"
+    return {
+        "file": upload,
+        "original_name": checked.original_name,
+        "content_type": checked.content_type,
+        "size": checked.size,
+        "sha256": checked.sha256,
+    }
 
 
 def safe_display_name(name: str) -> str:

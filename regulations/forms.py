@@ -85,18 +85,8 @@ class SourceForm(forms.Form):
 
 class RegulationForm(SourceForm):
     model = Regulation
-    field_names = (
-        "number_symbol",
-        "title",
-        "issuer",
-        "signed_on",
-        "term_start",
-        "term_end",
-        "signatories",
-        "replaces",
-        "status",
-        "note",
-    )
+    # The service's fields, with the signatories (set after saving) in the form's order.
+    field_names = (*services.REGULATION_FIELDS[:6], "signatories", *services.REGULATION_FIELDS[6:])
     widgets = {
         "title": forms.Textarea(attrs={"rows": 2}),
         "signatories": forms.CheckboxSelectMultiple,
@@ -120,24 +110,7 @@ class RegulationForm(SourceForm):
 
 class DocumentForm(SourceForm):
     model = Document
-    field_names = (
-        "kind",
-        "issuer",
-        "number_symbol",
-        "place",
-        "issued_on",
-        "date_text",
-        "title",
-        "subject",
-        "addressees",
-        "body",
-        "distribution",
-        "signing_authority",
-        "signing_block",
-        "signer_title",
-        "signer_name",
-        "regulations",
-    )
+    field_names = (*services.DOCUMENT_FIELDS, "regulations")
     widgets = {
         "subject": forms.Textarea(attrs={"rows": 2}),
         "addressees": forms.Textarea(attrs=LINES),

@@ -23,12 +23,12 @@ from obligations.models import (
     Task,
     TaskQuerySet,
 )
-from obligations.selectors import memberships_of, tasks_of_parties_seen
+from obligations.selectors import tasks_of_parties_seen
 from regulations.models import Membership, Party, Regulation
 from regulations.rights import Right, require
 from regulations.selectors import (
     _get_or_404,
-    jurisdictions_of,
+    editing_paths,
     parties_visible_to,
     regulations_visible_to,
     user_scope,
@@ -320,15 +320,10 @@ def consolidated_allows(user, report: ConsolidatedReport, right: str) -> bool:
     return False
 
 
-IMPORTING_ROLES = (Membership.Role.OFFICE, Membership.Role.ADMIN)
-
-
 def import_paths(user) -> tuple[str, ...]:
-    """The jurisdictions whose People's Committee office (or administration) the user works for."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ()
-    parties = [m.party for m in memberships_of(user) if m.role in IMPORTING_ROLES]
-    return tuple(sorted({jurisdiction.path for jurisdiction in jurisdictions_of(parties).values()}))
+    """The jurisdictions whose People's Committee office (or administration) the user works for: the same
+    rule as writing the sources (regulations.selectors.editing_paths)."""
+    return editing_paths(user)
 
 
 def can_import(user, jurisdiction: Party) -> bool:

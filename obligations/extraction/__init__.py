@@ -26,10 +26,13 @@ class Extraction:
         return self.document.text
 
     def as_dict(self) -> dict:
-        from .parties import parties_match
+        from .parties import jurisdiction_parties, parties_match
 
         doc = self.document
         obligations = []
+        known = (
+            jurisdiction_parties(jurisdiction=self.jurisdiction, on=doc.date) if self.jurisdiction is not None else []
+        )
         for proposal in doc.obligations:
             row: dict[str, Any] = {
                 "item": proposal.item,
@@ -38,10 +41,10 @@ class Extraction:
                 "cooperating": proposal.cooperating,
             }
             if self.jurisdiction is not None:
-                row["lead_codes"] = parties_match(names=proposal.lead, jurisdiction=self.jurisdiction, on=doc.date)
+                row["lead_codes"] = parties_match(names=proposal.lead, jurisdiction=self.jurisdiction, parties=known)
                 row["cooperating_codes"] = [
                     code
-                    for code in parties_match(names=proposal.cooperating, jurisdiction=self.jurisdiction, on=doc.date)
+                    for code in parties_match(names=proposal.cooperating, jurisdiction=self.jurisdiction, parties=known)
                     if code not in row["lead_codes"]
                 ]
             row.update(

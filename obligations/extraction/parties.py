@@ -93,15 +93,24 @@ def party_key(name: str) -> str:
     return folded
 
 
-def parties_match(*, names: list[str], jurisdiction, on: datetime.date | None = None) -> list[str]:
-    """The codes of the jurisdiction's parties that the names denote, in tree order."""
+def jurisdiction_parties(*, jurisdiction, on: datetime.date | None = None) -> list:
+    """The parties a document of the jurisdiction can name, in tree order: read once per document."""
     from regulations.models import Party
 
     subtree = Party.objects.in_subtree_of([jurisdiction])
     if on is not None and subtree.valid_on(on).exists():
         # A party valid on the document's date is preferred: history stays readable after a merger.
         subtree = subtree.valid_on(on)
-    parties = list(subtree.order_by("path"))
+    return list(subtree.order_by("path"))
+
+
+def parties_match(
+    *, names: list[str], jurisdiction, on: datetime.date | None = None, parties: list | None = None
+) -> list[str]:
+    """The codes of the jurisdiction's parties that the names denote, in tree order. `parties` is
+    `jurisdiction_parties(...)` when the caller matches many lists of names against one document."""
+    if parties is None:
+        parties = jurisdiction_parties(jurisdiction=jurisdiction, on=on)
     codes: dict[str, str] = {}
     for name in names:
         for party in _parties_for(name, parties, jurisdiction):
