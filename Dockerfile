@@ -46,7 +46,7 @@ RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     && pip install --no-index --find-links=/wheels /wheels/*.whl
 # The volumes mount here: the uploads (PRIVATE_MEDIA_ROOT) and beat's schedule. Created owned by the user
 # so that a new named volume starts with that owner.
-RUN mkdir -p /var/lib/phoihop/private /var/lib/phoihop/beat \
+RUN mkdir -p /var/lib/phoihop/private /var/lib/phoihop/beat /var/lib/phoihop/signing /var/lib/phoihop/cache \
     && chown -R phoihop:phoihop /var/lib/phoihop
 WORKDIR /app
 

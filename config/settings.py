@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "config.apps.ProjectConfig",
     "notifications",
+    "signatures",
     "regulations",
     "obligations",
     "reminders",
@@ -225,6 +226,15 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=20) * 1024 * 1024
 INTAKE_MAX_BYTES = env.int("INTAKE_MAX_MB", default=10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Digital signatures (ký số; docs/signatures.md) ---------------------------------------------------
+# Each organisation's PKCS#12 credential is SIGNING_DIR/<code>.p12 (+ <code>.pass, <code>.seal.png); the keys
+# never enter the database. Signed uploads must chain to one of SIGNING_TRUST_ROOTS (files or folders).
+SIGNING_DIR = Path(env.str("SIGNING_DIR", default=str(VAR_DIR / "signing")))
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(SIGNING_DIR / "trust")])
+# An RFC 3161 timestamp server (e.g. the national CA's); none by default.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
+
 # --- Email ------------------------------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:password@host:587, consolemail://, …) becomes Django 6.1's MAILERS setting.
 # Production must name a real mail server: no default there (the console backend would lose every reminder).
@@ -322,6 +332,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # axes logs every login and every lockout check at INFO; our own audit log (phoihop.audit) says it once.
         "axes": {"level": "WARNING"},
+        # WeasyPrint and pyHanko subset fonts through fontTools, which narrates every table at INFO.
+        "fontTools": {"level": "ERROR"},
     },
 }
 # The Celery worker and beat keep this configuration instead of installing their own root handler.

@@ -8,6 +8,7 @@ something to show, and must never be mistaken for the record.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import cast
 
 from django.conf import settings
@@ -592,6 +593,17 @@ def apply_invented_history(obligations: dict[str, Obligation], parties: dict[str
 
 
 @transaction.atomic
+def load_demo_credentials() -> list[str]:
+    """A test certificate (from the demo CA) for every demo organisation that has none yet, in SIGNING_DIR:
+    the signing and checking flows work on a bare machine. Each is labelled "Chứng thư thử nghiệm — không có
+    giá trị pháp lý"."""
+    from reports.pdf import FONT_DIR
+    from signatures.demo import write_demo_credentials
+
+    organisations = [(party.code, party.name, party.short_name) for party in Party.objects.order_by("path")]
+    return write_demo_credentials(Path(settings.SIGNING_DIR), organisations, font=FONT_DIR / "LiberationSerif-Bold.ttf")
+
+
 def demo_load() -> DemoResult:
     parties = load_parties()
     kon_tum = load_directive_106(parties)
@@ -600,4 +612,5 @@ def demo_load() -> DemoResult:
     generated = tasks_generate()
     obligations = {"report": kon_tum["report"], "rollup": kon_tum["rollup"], "finish": tan_yen["finish"]}
     apply_invented_history(cast(dict[str, Obligation], obligations), parties)
+    load_demo_credentials()
     return DemoResult(parties=len(parties), users=users, tasks_created=generated.created)

@@ -663,6 +663,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
     # Removing a file from a draft hides it; a file that belongs to a submitted version is kept for ever.
     removed_at = models.DateTimeField(null=True, blank=True)
+    # A PDF's digital signatures as checked on upload (signatures.validation.SignatureReport.as_json()).
+    signature = models.JSONField(_("kiểm tra chữ ký số"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")
@@ -674,6 +676,13 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("obligations:attachment_download", args=[self.pk])
+
+    @property
+    def signature_display(self) -> dict | None:
+        """The signature check for the pages, or None for a file that cannot carry one (not a PDF)."""
+        from signatures.validation import display
+
+        return display(self.signature) if self.signature else None
 
 
 class SubmissionVersion(models.Model):

@@ -146,7 +146,9 @@ def task_record(*, task: Task, actor, action: str, message: str = "", data: dict
     return TaskEvent.objects.create(task=task, actor=actor, action=action, message=message, data=data or {})
 
 
-def task_complete(*, task: Task, actor, completed_at: datetime.datetime, message: str = "") -> Task:
+def task_complete(
+    *, task: Task, actor, completed_at: datetime.datetime, message: str = "", data: dict | None = None
+) -> Task:
     """Mark a task done, on time when `completed_at` falls before the end of its due day (Asia/Ho_Chi_Minh).
 
     Used when the focal agency accepts a report (completed_at = when the accepted version was submitted)
@@ -162,7 +164,7 @@ def task_complete(*, task: Task, actor, completed_at: datetime.datetime, message
         actor=actor,
         action=TaskEvent.Action.ACCEPTED,
         message=message,
-        data={"completed_at": completed_at.isoformat(), "on_time": task.on_time},
+        data={**(data or {}), "completed_at": completed_at.isoformat(), "on_time": task.on_time},
     )
     return task
 
@@ -277,17 +279,37 @@ def attachment_add(*, task: Task, actor, upload, kind: str) -> Attachment:
     refuse_unless_editable(task)
     checked = check_upload(upload, signed_scan=kind == Attachment.Kind.SIGNED_SCAN)
     submission = submission_for(task)
+    signature = signature_check(upload) if checked.content_type == "application/pdf" else {}
     attachment = Attachment.objects.create(
-        submission=submission, kind=kind, uploaded_by=actor, **stored_file_fields(upload, checked)
+        submission=submission,
+        kind=kind,
+        uploaded_by=actor,
+        signature=signature,
+        **stored_file_fields(upload, checked),
     )
     task_record(
         task=task,
         actor=actor,
         action=TaskEvent.Action.FILE_ADDED,
         message=_("Đính kèm “%(name)s”.") % {"name": attachment.original_name},
-        data={"attachment": attachment.pk, "sha256": checked.sha256, "size": checked.size},
+        data={
+            "attachment": attachment.pk,
+            "sha256": checked.sha256,
+            "size": checked.size,
+            "signature": signature.get("status", ""),
+        },
     )
     return attachment
+
+
+def signature_check(upload) -> dict:
+    """Every digital signature of an uploaded PDF, checked against the configured trusted roots."""
+    from signatures.validation import check_pdf
+
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    return check_pdf(content).as_json()
 
 
 @transaction.atomic

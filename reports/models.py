@@ -53,6 +53,17 @@ class ConsolidatedReport(AddressedMixin, models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The PDF of this finalisation signed with the focal agency's certificate (ký số); cleared on reopen.
+    signed_file = models.ForeignKey(
+        "GeneratedFile",
+        verbose_name=_("bản ký số"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What was sent: the SHA-256 of the signed PDF, kept even if the file is cleaned up later.
+    submitted_sha256 = models.CharField(_("SHA-256 bản đã gửi"), max_length=64, blank=True)
 
     TEXT_FIELDS = (
         "number_symbol",
@@ -104,6 +115,7 @@ class GeneratedFile(models.Model):
         CONSOLIDATED_PDF = "consolidated_pdf", _("Báo cáo tổng hợp (PDF)")
         DOCUMENT_PDF = "document_pdf", _("Văn bản (PDF)")
         MEETING_PDF = "meeting_pdf", _("Thông báo kết luận (PDF)")
+        CONSOLIDATED_SIGNED = "consolidated_signed", _("Báo cáo tổng hợp (PDF ký số)")
         CONSOLIDATED_DOCX = "consolidated_docx", _("Báo cáo tổng hợp (Word)")
         DOCUMENT_DOCX = "document_docx", _("Văn bản (Word)")
         MEETING_DOCX = "meeting_docx", _("Thông báo kết luận (Word)")

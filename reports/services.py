@@ -13,6 +13,7 @@ from obligations.services import task_complete
 from regulations.models import Party
 from regulations.rights import Right, refuse, require, require_actor
 from regulations.selectors import get_document_for_user, get_meeting_for_user
+from signatures.credentials import has_credential
 
 from . import exports, selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
@@ -115,7 +116,53 @@ def consolidated_report_reopen(*, report: ConsolidatedReport, actor) -> Consolid
     report.snapshot = {}
     report.state = ConsolidatedReport.State.DRAFT
     report.finalised_at = None
-    report.save(update_fields=["snapshot", "state", "finalised_at", "updated_at"])
+    report.signed_file = None  # the signature covered the finalised text, which may now change
+    report.save(update_fields=["snapshot", "state", "finalised_at", "signed_file", "updated_at"])
+    return report
+
+
+def signer_code(report: ConsolidatedReport) -> str:
+    """Whose certificate signs the report: the focal agency's, which issues it."""
+    return (report.jurisdiction.focal_agency or report.jurisdiction).code
+
+
+def signing_expected(report: ConsolidatedReport) -> bool:
+    """A focal agency with a configured certificate sends only a signed report."""
+    return has_credential(signer_code(report))
+
+
+@transaction.atomic
+def consolidated_report_sign(*, report: ConsolidatedReport, actor) -> GeneratedFile:
+    """Ask a worker to render the finalised report and sign it with the focal agency's certificate. The
+    signed PDF becomes the report's signed file when it is done, if the report has not been reopened since."""
+    report = _lock(report)
+    _require_compiler(actor, report.jurisdiction)
+    if report.state != ConsolidatedReport.State.FINALISED:
+        raise ReportError(_("Chỉ ký số được báo cáo đã hoàn chỉnh, chưa gửi."), code="not_finalised")
+    if not signing_expected(report):
+        raise ReportError(
+            _("%(unit)s chưa được cấu hình chứng thư số; quản trị viên xem hướng dẫn trong docs/signatures.md.")
+            % {"unit": (report.jurisdiction.focal_agency or report.jurisdiction).name},
+            code="no_credential",
+        )
+    assert report.finalised_at is not None
+    return generated_file_request(
+        kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED,
+        actor=actor,
+        object_id=report.pk,
+        params={"finalised_at": report.finalised_at.isoformat()},
+    )
+
+
+@transaction.atomic
+def consolidated_report_attach_signed(*, generated: GeneratedFile) -> ConsolidatedReport:
+    """The worker's signed PDF becomes the report's signed file, if it signed the current finalisation."""
+    report = _lock(ConsolidatedReport(pk=generated.object_id))
+    finalised = report.finalised_at.isoformat() if report.finalised_at else None
+    if report.state != ConsolidatedReport.State.FINALISED or generated.params.get("finalised_at") != finalised:
+        raise ReportError(_("Báo cáo đã được mở lại trong khi ký; hãy ký lại bản mới."), code="stale")
+    report.signed_file = generated
+    report.save(update_fields=["signed_file", "updated_at"])
     return report
 
 
@@ -127,18 +174,30 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
     _require_compiler(actor, report.jurisdiction)
     if report.state != ConsolidatedReport.State.FINALISED:
         raise ReportError(_("Cần hoàn chỉnh báo cáo trước khi gửi."), code="not_finalised")
+    signed = report.signed_file
+    if signed is None and signing_expected(report):
+        raise ReportError(_("Cần ký số báo cáo trước khi gửi UBND."), code="not_signed")
     now = timezone.now()
     report.state = ConsolidatedReport.State.SUBMITTED
     report.submitted_at, report.submitted_by = now, actor
-    report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    report.submitted_sha256 = signed.sha256 if signed else ""
+    report.save(update_fields=["state", "submitted_at", "submitted_by", "submitted_sha256", "updated_at"])
     if report.task_id:
         task = Task.objects.select_for_update().get(pk=report.task_id)
         if task.state not in (Task.State.DONE, Task.State.EXCUSED):
+            period = report.period.label
+            message = (
+                _("Gửi báo cáo tổng hợp %(period)s, bản ký số SHA-256 %(sha256)s.")
+                % {"period": period, "sha256": signed.sha256}
+                if signed
+                else _("Gửi báo cáo tổng hợp %(period)s (bản không ký số).") % {"period": period}
+            )
             task_complete(
                 task=task,
                 actor=actor,
                 completed_at=now,
-                message=_("Gửi báo cáo tổng hợp %(period)s.") % {"period": report.period.label},
+                message=message,
+                data={"consolidated_report": report.pk, "sha256": report.submitted_sha256},
             )
     return report
 
@@ -164,6 +223,8 @@ def _require_readable(*, actor, kind: str, object_id: int | None, params: dict) 
     try:
         if kind in (GeneratedFile.Kind.CONSOLIDATED_PDF, GeneratedFile.Kind.CONSOLIDATED_DOCX):
             selectors.get_consolidated_for_user(actor, object_id)
+        elif kind == GeneratedFile.Kind.CONSOLIDATED_SIGNED:  # signing is the focal agency's act
+            selectors.get_consolidated_for_user(actor, object_id, right=Right.COMPILE)
         elif kind in (GeneratedFile.Kind.DOCUMENT_PDF, GeneratedFile.Kind.DOCUMENT_DOCX):
             get_document_for_user(actor, object_id)
         elif kind in (GeneratedFile.Kind.MEETING_PDF, GeneratedFile.Kind.MEETING_DOCX):

@@ -11,7 +11,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from regulations.rights import Right
 from regulations.selectors import get_document_for_user, get_meeting_for_user
+from signatures.credentials import SigningError
+from signatures.signing import sign_pdf
 
 from . import exports, pdf, selectors, services, word
 from .models import GeneratedFile
@@ -31,6 +34,10 @@ def generate_file(generated_id: int) -> None:
         with override(generated.params.get("language") or settings.LANGUAGE_CODE):
             content, filename = _produce(generated)
         services.generated_file_store(generated=generated, content=content, filename=filename)
+        if generated.kind == GeneratedFile.Kind.CONSOLIDATED_SIGNED:
+            services.consolidated_report_attach_signed(generated=generated)
+    except (SigningError, services.ReportError) as error:  # no certificate, a wrong passphrase, a stale sign
+        services.generated_file_fail(generated=generated, error=error.message)
     except SoftTimeLimitExceeded:
         services.generated_file_fail(generated=generated, error=_("Quá thời gian cho phép để tạo tệp."))
     except (Http404, PermissionDenied):  # the user lost access between the request and the work
@@ -52,6 +59,20 @@ def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
         services.generated_file_progress(generated=generated, progress=30)
         content = pdf.html_to_pdf(pdf.consolidated_html(report))
         return content, f"bao-cao-tong-hop-{report.period.year}-{report.jurisdiction.code}.pdf"
+    if kind == GeneratedFile.Kind.CONSOLIDATED_SIGNED:
+        report = selectors.get_consolidated_for_user(user, generated.object_id, right=Right.COMPILE)
+        services.generated_file_progress(generated=generated, progress=20)
+        content = pdf.html_to_pdf(pdf.consolidated_html(report))
+        services.generated_file_progress(generated=generated, progress=70)
+        signed = sign_pdf(
+            content,
+            code=services.signer_code(report),
+            signer_name=report.signer_name,
+            reason=_("Gửi báo cáo tổng hợp %(period)s") % {"period": report.period.label},
+            location=report.place,
+            font=pdf.FONT_DIR / "LiberationSerif-Regular.ttf",
+        )
+        return signed.content, f"bao-cao-tong-hop-{report.period.year}-{report.jurisdiction.code}-ky-so.pdf"
     if kind == GeneratedFile.Kind.DOCUMENT_PDF:
         document = get_document_for_user(user, generated.object_id)
         services.generated_file_progress(generated=generated, progress=30)

@@ -294,6 +294,15 @@ def consolidated_detail(request, pk):
             "files": GeneratedFile.objects.filter(
                 kind=GeneratedFile.Kind.CONSOLIDATED_PDF, object_id=report.pk, requested_by=request.user
             )[:5],
+            "signing_expected": services.signing_expected(report),
+            # The last signing request of this finalisation: in progress, failed (with why) or the signed file.
+            "signing_request": GeneratedFile.objects.filter(
+                kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED,
+                object_id=report.pk,
+                created_at__gte=report.finalised_at,
+            ).first()
+            if report.finalised_at
+            else None,
         },
     )
 
@@ -312,6 +321,15 @@ def consolidated_action(request, pk, action: str):
     if action in ("pdf", "docx"):
         kind = GeneratedFile.Kind.CONSOLIDATED_DOCX if action == "docx" else GeneratedFile.Kind.CONSOLIDATED_PDF
         generated = services.generated_file_request(kind=kind, actor=request.user, object_id=report.pk)
+        return redirect(generated)
+    if action == "sign":
+        report = selectors.get_consolidated_for_user(request.user, pk, right=Right.COMPILE)
+        try:
+            generated = services.consolidated_report_sign(report=report, actor=request.user)
+        except services.ReportError as error:
+            messages.error(request, error.message)
+            return redirect(report)
+        messages.success(request, _("Đang ký số báo cáo; bản ký số sẽ hiện trên trang báo cáo khi xong."))
         return redirect(generated)
     if action not in ACTIONS:
         raise Http404

@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.contrib.auth import get_user_model
 from pytest_django.plugin import blocking_manager_key
 
 from demo.seed import demo_load
 from regulations.models import Membership, Party
+from signatures import demo as signing_demo
 
 DEMO_ROLE_USERS = [
     "admin",
@@ -48,8 +50,19 @@ def private_storage(settings, tmp_path):
     return location
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_folder(tmp_path_factory):
+    """The demo's test certificates of this test process, in a folder of its own (demo_load writes them)."""
+    from django.conf import settings as django_settings
+
+    folder = tmp_path_factory.mktemp("signing")
+    django_settings.SIGNING_DIR = folder
+    django_settings.SIGNING_TRUST_ROOTS = [str(folder / "trust")]
+    return folder
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, signing_folder):
     """The demo is loaded once per test database (once per xdist worker), committed: each test runs in a
     transaction that is rolled back, so every test starts from the seeded state without re-seeding it."""
     with django_db_blocker.unblock():
@@ -124,3 +137,44 @@ def make_user(db):
 @pytest.fixture
 def day():
     return datetime.date
+
+
+@pytest.fixture
+def signing_dir(settings, tmp_path):
+    """A folder of credentials and trusted roots of this test only."""
+    folder = tmp_path / "signing"
+    settings.SIGNING_DIR = folder
+    settings.SIGNING_TRUST_ROOTS = [str(folder / "trust")]
+    signing_demo.write_demo_credentials(folder, [])  # the demo CA, trusted
+    return folder
+
+
+@pytest.fixture
+def credential(signing_dir):
+    """Write a credential for an organisation code from the trusted demo CA; or, with `authority=` another
+    CA, or with `not_after=`, an untrusted or expired one."""
+
+    def write(code, name="Sở Nội vụ tỉnh Thử Nghiệm", *, authority=None, not_before=None, not_after=None):
+        if authority is None and not_after is None:
+            signing_demo.write_demo_credentials(signing_dir, [(code, name, "SNV")])
+            return signing_dir / f"{code}.p12"
+        if authority is None:
+            key = serialization.load_pem_private_key(
+                (signing_dir / "demo-ca.key").read_bytes(), password=signing_demo.DEMO_PASSPHRASE
+            )
+            from cryptography import x509
+
+            ca_cert = x509.load_pem_x509_certificate((signing_dir / "trust" / signing_demo.CA_FILE).read_bytes())
+            authority = signing_demo.Authority(certificate=ca_cert, key=key)  # type: ignore[arg-type]
+        certificate, key = signing_demo.issue(
+            authority, common_name=name, organisation=name, not_before=not_before, not_after=not_after
+        )
+        (signing_dir / f"{code}.p12").write_bytes(signing_demo.pkcs12_bytes(certificate, key, authority))
+        (signing_dir / f"{code}.pass").write_bytes(signing_demo.DEMO_PASSPHRASE)
+        return signing_dir / f"{code}.p12"
+
+    return write
+
+
+def days_ago(days: int) -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)

@@ -63,8 +63,17 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         page.fill("#id_assessment", "Các tổ chức chính trị - xã hội đã chủ động phối hợp với chính quyền.")
         page.get_by_role("button", name="Lưu").click()
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
+        # Sở Nội vụ has a (demo) certificate: the report is signed before it is sent.
+        page.get_by_role("button", name="Gửi UBND").click()
+        assert page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").is_visible()
+        page.get_by_role("button", name="Ký số").click()
+        page.get_by_role("link", name="Tải về").wait_for()
+        page.goto(f"{base}/reports/consolidated/{report.pk}/")
+        signed = GeneratedFile.objects.get(kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED, object_id=report.pk)
+        assert page.get_by_text("Bản ký số:").is_visible() and page.get_by_text(signed.sha256).first.is_visible()
         page.get_by_role("button", name="Gửi UBND").click()
         assert page.get_by_text("Đã gửi UBND").first.is_visible()
+        assert page.get_by_text(f"Bản đã gửi UBND: SHA-256 {signed.sha256}").is_visible()
 
         page.get_by_role("button", name="In (PDF)").click()
         download_link = page.get_by_role("link", name="Tải về")
