@@ -134,6 +134,15 @@ def test_a_report_with_everything_received_names_nobody(with_submissions, frozen
     assert "dữ liệu minh họa" not in html  # nothing of this world is invented
 
 
+def test_the_filing_line_names_the_focal_agency_by_its_abbreviation(world, frozen):
+    Party.objects.filter(pk=world["focal"].pk).update(short_name="Sở Nội vụ Thử Nghiệm")
+    world["root"].refresh_from_db()
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    assert report.distribution_lines == ["- Như trên;", "- Lưu: VT, SNV."]
+
+
 def test_a_snapshot_made_before_the_without_content_count_still_prints(with_submissions, frozen):
     """A report finalised before these counts existed keeps its snapshot: it prints and exports as it did."""
     world = with_submissions
