@@ -14,8 +14,17 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from obligations.models import LOCAL_TZ, FigureDefinition, Obligation, Task
+from obligations.models import (
+    LOCAL_TZ,
+    FigureDefinition,
+    Obligation,
+    Submission,
+    SubmissionVersion,
+    Task,
+    TaskEvent,
+)
 from obligations.services import tasks_generate
 from regulations.models import (
     Conclusion,
@@ -575,21 +584,136 @@ INVENTED_COMPLETIONS = {
 }
 
 
+# INVENTED report contents, one short text per organisation (the seeds give none): the reports behind the
+# invented completions above, so that a consolidated report quotes what it counts. Saved as illustrative
+# (Submission.is_illustrative) and shown as "dữ liệu minh họa" wherever they appear.
+INVENTED_REPORTS = {
+    "mttq": {
+        "results": "phối hợp tổ chức hội nghị đối thoại giữa Chủ tịch UBND tỉnh với Nhân dân; giám sát việc thực "
+        "hiện chính sách an sinh xã hội và cuộc vận động “Toàn dân đoàn kết xây dựng nông thôn mới, đô thị văn minh”.",
+        "limitations": "Một số kiến nghị sau giám sát chưa được theo dõi đến cùng; thông tin giữa các bên có lúc "
+        "chưa kịp thời.",
+        "directions": "Tiếp tục phối hợp tổ chức đối thoại, giám sát và phản biện xã hội các dự thảo chính sách của "
+        "tỉnh.",
+        "proposals": "Đề nghị UBND tỉnh chỉ đạo các sở, ngành trả lời kiến nghị sau giám sát đúng thời hạn.",
+    },
+    "hccb": {
+        "results": "phối hợp với các sở, ngành tuyên truyền, giáo dục truyền thống cho thế hệ trẻ; vận động hội "
+        "viên tham gia giữ gìn an ninh, trật tự ở cơ sở và giúp nhau phát triển kinh tế.",
+        "limitations": "Nguồn vốn hỗ trợ hội viên phát triển kinh tế còn hạn chế.",
+        "directions": "Phối hợp tổ chức các hoạt động giáo dục truyền thống; tham gia giám sát ở cơ sở.",
+        "proposals": "Đề nghị bố trí kinh phí hỗ trợ các hoạt động phối hợp theo Luật Ngân sách nhà nước.",
+    },
+    "ldld": {
+        "results": "phối hợp kiểm tra việc thực hiện pháp luật lao động tại doanh nghiệp; tổ chức đối thoại giữa "
+        "lãnh đạo tỉnh với công nhân, viên chức, người lao động.",
+        "limitations": "Một số doanh nghiệp chưa phối hợp đầy đủ trong việc thành lập công đoàn cơ sở.",
+        "directions": "Tiếp tục phối hợp chăm lo đời sống, bảo vệ quyền và lợi ích hợp pháp của người lao động.",
+        "proposals": "Đề nghị các sở, ngành phối hợp giải quyết dứt điểm kiến nghị của người lao động.",
+    },
+    "hlhpn": {
+        "results": "phối hợp hỗ trợ phụ nữ khởi nghiệp, phòng, chống bạo lực gia đình; tham gia giám sát việc thực "
+        "hiện chính sách đối với lao động nữ.",
+        "limitations": "Việc nhân rộng các mô hình ở vùng đồng bào dân tộc thiểu số còn chậm.",
+        "directions": "Tiếp tục phối hợp hỗ trợ phụ nữ phát triển kinh tế, xây dựng gia đình no ấm, hạnh phúc.",
+        "proposals": "Đề nghị hỗ trợ kinh phí duy trì các mô hình phụ nữ tham gia bảo đảm an ninh, trật tự.",
+    },
+    "hnd": {
+        "results": "phối hợp tập huấn chuyển giao khoa học kỹ thuật cho hội viên; phối hợp giải ngân vốn vay ủy "
+        "thác cho hội viên nông dân.",
+        "limitations": "Liên kết tiêu thụ nông sản cho hội viên chưa bền vững.",
+        "directions": "Phối hợp xây dựng chuỗi liên kết sản xuất, tiêu thụ nông sản; tham gia xây dựng nông thôn mới.",
+        "proposals": "Đề nghị tăng nguồn vốn Quỹ Hỗ trợ nông dân của tỉnh.",
+    },
+}
+# (joint activities, plans signed, supervision sessions) of a first year; later years add a little.
+INVENTED_FIGURES = {"mttq": (12, 3, 6), "hccb": (6, 1, 2), "ldld": (9, 2, 3), "hlhpn": (10, 2, 3), "hnd": (8, 1, 2)}
+ILLUSTRATIVE = "(dữ liệu minh họa)"
+
+
+def _invented_sections(org: str, year: int) -> dict[str, str]:
+    sections = dict.fromkeys(("results", "limitations", "directions", "proposals"), "")
+    sections.update(INVENTED_REPORTS[org])
+    sections["results"] = f"Năm {year}, {sections['results']}"
+    return sections
+
+
+def _invented_figures(org: str, year: int) -> dict[str, str]:
+    step = year - 2021
+    values = [base + step * extra for base, extra in zip(INVENTED_FIGURES[org], (2, 0, 1), strict=True)]
+    return {code: str(value) for (code, _label, _unit), value in zip(REPORT_FIGURES, values, strict=True)}
+
+
+def _member(party: Party, *roles: str):
+    membership = Membership.objects.filter(party=party, role__in=roles).select_related("user").order_by("pk").first()
+    return membership.user if membership else None
+
+
+def _invent_submission(task: Task, org: str) -> None:
+    """The accepted report behind an invented completion: one version, submitted when the task was done,
+    accepted by the focal agency the next morning, each step on the task's trail, all marked illustrative."""
+    if Submission.objects.filter(task=task).exists():
+        return
+    year = task.period.year
+    sections, figures = _invented_sections(org, year), _invented_figures(org, year)
+    jurisdiction = task.party.parent if task.party.parent and task.party.parent.is_jurisdiction else task.party
+    focal = jurisdiction.focal_agency
+    submitter = _member(task.party, Role.REPORTER, Role.FOCAL) or get_user_model().objects.get(username="admin")
+    reviewer = (focal and focal != task.party and _member(focal, Role.FOCAL)) or _member(jurisdiction, Role.OFFICE)
+    reviewer = reviewer or submitter
+    submitted_at = cast(datetime.datetime, task.completed_at)
+    reviewed_at = _at(timezone.localtime(submitted_at).date() + datetime.timedelta(days=1), 10)
+    submission = Submission.objects.create(
+        task=task, is_illustrative=True, figures=figures, revision=1, updated_by=submitter, **sections
+    )
+    SubmissionVersion.objects.create(
+        submission=submission,
+        number=1,
+        sections=sections,
+        figures=figures,
+        submitted_by=submitter,
+        submitted_at=submitted_at,
+        review=SubmissionVersion.Review.ACCEPTED,
+        reviewed_by=reviewer,
+        reviewed_at=reviewed_at,
+    )
+    TaskEvent.objects.create(
+        task=task,
+        actor=submitter,
+        at=submitted_at,
+        action=TaskEvent.Action.SUBMITTED,
+        message=f"Nộp báo cáo lần 1 {ILLUSTRATIVE}.",
+        data={"version": 1, "illustrative": True},
+    )
+    TaskEvent.objects.create(
+        task=task,
+        actor=reviewer,
+        at=reviewed_at,
+        action=TaskEvent.Action.ACCEPTED,
+        message=f"Tiếp nhận báo cáo lần 1 {ILLUSTRATIVE}.",
+        data={"completed_at": submitted_at.isoformat(), "on_time": task.on_time, "illustrative": True},
+    )
+
+
 def apply_invented_history(obligations: dict[str, Obligation], parties: dict[str, Party]) -> None:
     for (key, code, year), day in INVENTED_COMPLETIONS.items():
-        task = Task.objects.filter(
-            obligation=obligations[key],
-            party=parties[code],
-            period__year=year,
-            state=Task.State.OPEN,
-            completed_at__isnull=True,
-        ).first()
+        task = (
+            Task.objects.filter(obligation=obligations[key], party=parties[code], period__year=year)
+            .select_related("party__parent__focal_agency", "period")
+            .first()
+        )
         if task is None:
             continue
-        task.state = Task.State.DONE
-        task.completed_at = _at(day)
-        task.on_time = task.completed_at < task.deadline
-        task.save(update_fields=["state", "completed_at", "on_time", "updated_at"])
+        if task.state == Task.State.OPEN and task.completed_at is None:
+            task.state = Task.State.DONE
+            task.completed_at = _at(day)
+            task.on_time = task.completed_at < task.deadline
+            task.save(update_fields=["state", "completed_at", "on_time", "updated_at"])
+        # An organisation's report is done when its content is accepted: invent that content too, also for a
+        # database seeded before it was invented. (A roll-up is the focal agency's consolidated report, and
+        # Tân Yên's task is a task to do, not a report.)
+        if key == "report" and task.state == Task.State.DONE and task.completed_at == _at(day):
+            _invent_submission(task, code.split("-", 1)[1])
 
 
 @transaction.atomic

@@ -626,6 +626,9 @@ class Submission(models.Model):
     directions = models.TextField(_("phương hướng, nhiệm vụ năm tới"), blank=True)
     proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
     figures = models.JSONField(_("số liệu"), default=dict, blank=True)
+    # The demo's made-up reports (demo.seed): the seeds say nothing of what each organisation reported, and
+    # every page that shows such content says so ("dữ liệu minh họa"), so it is never taken for the record.
+    is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
     # Bumped by every save: a save that names an older revision is a concurrent edit, not an overwrite.
     revision = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(

@@ -210,7 +210,9 @@ def get_attachment_for_user(user, pk, *, right: str = Right.READ) -> Attachment:
 
 def get_version_of_task(task: Task, number) -> SubmissionVersion:
     """A version of a task the caller has already fetched through a permission-checked getter."""
-    versions = SubmissionVersion.objects.filter(submission__task=task).select_related("submitted_by", "reviewed_by")
+    versions = SubmissionVersion.objects.filter(submission__task=task).select_related(
+        "submission", "submitted_by", "reviewed_by"
+    )
     try:
         return versions.get(number=int(number))
     except (SubmissionVersion.DoesNotExist, ValueError, TypeError):

@@ -108,6 +108,23 @@ class RegulationForm(SourceForm):
         self.fields["number_symbol"].help_text = _("Ví dụ 4857/QCPH-UBND-UBMTTQVN; để trống nếu chưa có số.")
 
 
+SIGNING_HELP = {
+    "signing_authority": _(
+        "Hình thức ký, để phân loại và tra cứu: TM. (thay mặt tập thể), KT. (cấp phó ký thay người đứng đầu), "
+        "TL. (thừa lệnh). Không in ra; dòng in trên văn bản ghi ở ô “Khối chữ ký”."
+    ),
+    "signing_block": _(
+        "Các dòng in phía trên chữ ký, mỗi dòng một dòng in, viết như trên văn bản. Ví dụ: dòng 1 “TM. ỦY BAN "
+        "NHÂN DÂN”, dòng 2 “KT. CHỦ TỊCH”. Không ghi họ tên người ký ở đây."
+    ),
+    "signer_title": _(
+        "Chức vụ của chính người ký, in ngay dưới khối chữ ký. Ví dụ: “Phó Chủ tịch”. Khối chữ ký đã kết thúc "
+        "bằng chức vụ này thì chỉ in một lần."
+    ),
+    "signer_name": _("Họ và tên người ký, in dưới chỗ ký và đóng dấu. Ví dụ: “Y Ngọc”."),
+}
+
+
 class DocumentForm(SourceForm):
     model = Document
     field_names = (*services.DOCUMENT_FIELDS, "regulations")
@@ -116,7 +133,7 @@ class DocumentForm(SourceForm):
         "addressees": forms.Textarea(attrs=LINES),
         "body": forms.Textarea(attrs=TEXT),
         "distribution": forms.Textarea(attrs=LINES),
-        "signing_block": forms.Textarea(attrs={"rows": 2}),
+        "signing_block": forms.Textarea(attrs={"rows": 3}),
         "regulations": forms.CheckboxSelectMultiple,
     }
 
@@ -130,6 +147,10 @@ class DocumentForm(SourceForm):
         self.fields["number_symbol"].help_text = _(
             "Ví dụ 106/UBND-KGVX. Văn bản chưa có số (để trống, hoặc “/TB-UBND”) được lưu là dự thảo."
         )
+        # The four signing fields are easy to mix up: each says what it is and what it prints, with an example;
+        # the preview under them shows the block as it will print.
+        for name, help_text in SIGNING_HELP.items():
+            self.fields[name].help_text = help_text
 
 
 class MeetingForm(SourceForm):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import nfc, search_key
+from .text import abbreviation, is_acronym, nfc, search_key
 
 # Unique numbers apply once a number is given: a draft's "/TB-UBND" (number left blank) never clashes.
 NUMBERED = ~Q(number_symbol="") & ~Q(number_symbol__startswith="/")
@@ -184,6 +184,16 @@ class Party(SearchableModel):
         else:
             Party.objects.filter(pk=self.pk).update(path=new_path)
         self.path = new_path
+
+    @property
+    def abbreviation(self) -> str:
+        """The body's abbreviation in symbols and in the "Lưu:" line of what it issues ("SNV", "HND",
+        "UBMTTQVN"): the short name's when that starts with one ("HND Quảng Ngãi"), else the initials of the
+        name without its territory ("Sở Nội vụ tỉnh Quảng Ngãi" -> "SNV")."""
+        first = (self.short_name or "").split(maxsplit=1)[:1]
+        if first and is_acronym(first[0]):
+            return first[0]
+        return abbreviation(self.name) or self.short_name
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -52,6 +52,21 @@ class ConsolidatedForm(forms.ModelForm):
             "limitations": forms.Textarea(attrs={"rows": 5}),
             "proposals": forms.Textarea(attrs={"rows": 5}),
             "distribution": forms.Textarea(attrs={"rows": 3}),
+            "signing_block": forms.Textarea(attrs={"rows": 2}),
+        }
+        # The authority and the title are easy to mix up: each says what it prints, with an example; the
+        # preview under them shows the block as it will print.
+        help_texts = {
+            "signing_block": _(
+                "Dòng thẩm quyền in trên chữ ký, mỗi dòng một dòng in, viết như trên văn bản. Ví dụ: "
+                "“KT. GIÁM ĐỐC” khi cấp phó ký thay, “GIÁM ĐỐC” khi người đứng đầu ký. Không ghi chức vụ, "
+                "họ tên người ký ở đây."
+            ),
+            "signer_title": _(
+                "Chức vụ của chính người ký, in dưới dòng thẩm quyền. Ví dụ: “Phó Giám đốc”. Trùng với dòng "
+                "cuối của thẩm quyền ký (“GIÁM ĐỐC”) thì chỉ in một lần."
+            ),
+            "signer_name": _("Họ và tên người ký, in dưới chỗ ký và đóng dấu. Ví dụ: “Nguyễn Văn A”."),
         }
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from obligations.models import Task
 from regulations.models import Document, Meeting
+from regulations.signing_block import signing_lines  # the forms' preview prints the block by the same rule
 
 from .models import ConsolidatedReport
 from .selectors import consolidated_content
@@ -115,16 +116,6 @@ def with_footnotes(paragraphs: list[str], footnotes: list[str]) -> list[tuple[st
         if home is not None:
             home[1].append(note)
     return placed
-
-
-def signing_lines(block: str, title: str) -> list[str]:
-    """The signing block in upper case, then the signer's title unless the block already ends with it
-    ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" with the title "Phó Chủ tịch" prints "PHÓ CHỦ TỊCH" once)."""
-    lines = [line.strip().upper() for line in block.splitlines() if line.strip()]
-    title = title.strip().upper()
-    if title and (not lines or lines[-1] != title):
-        lines.append(title)
-    return lines
 
 
 def distribution_lines(lines: list[str]) -> list[str]:

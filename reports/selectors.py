@@ -443,10 +443,17 @@ def compute_consolidated_content(report: ConsolidatedReport) -> dict:
                 "submitted_at": timezone.localtime(submitted_at).strftime("%d/%m/%Y %H:%M") if submitted_at else "",
                 "on_time": task.on_time if task.state == Task.State.DONE else None,
                 "due_date": task.due_date.strftime("%d/%m/%Y"),
+                "has_content": version is not None,
             }
         )
         if version:
-            sections.append({"party": task.party.name, "sections": version.sections})
+            sections.append(
+                {
+                    "party": task.party.name,
+                    "sections": version.sections,
+                    "illustrative": version.submission.is_illustrative,
+                }
+            )
             for code in seen_codes:
                 number = _number(version.figures.get(code))
                 if number is not None:
@@ -465,11 +472,23 @@ def compute_consolidated_content(report: ConsolidatedReport) -> dict:
     done = sum(1 for row in rows if row["state"] == Task.State.DONE)
     on_time = sum(1 for row in rows if row["on_time"] is True)
     expected = sum(1 for row in rows if row["state"] != Task.State.EXCUSED)
+    # Done without an accepted version (completed by hand, or before reports were submitted here): counted
+    # as done, and named, so that the count and the reports quoted below it never disagree.
+    without_content = [row["party"] for row in rows if row["state"] == Task.State.DONE and not row["has_content"]]
     return {
         "rows": rows,
         "sections": sections,
         "figures": figures,
-        "summary": {"expected": expected, "done": done, "on_time": on_time, "late": done - on_time},
+        "summary": {
+            "expected": expected,
+            "done": done,
+            "on_time": on_time,
+            "late": done - on_time,
+            "received": len(sections),
+            "without_content": len(without_content),
+            "without_content_parties": without_content,
+            "illustrative": sum(1 for entry in sections if entry["illustrative"]),
+        },
     }
 
 

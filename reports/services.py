@@ -63,7 +63,7 @@ def consolidated_report_create(*, jurisdiction: Party, period: Period, actor) ->
         distribution="\n".join(
             [
                 _("- Như trên;"),
-                _("- Lưu: VT, %(unit)s.") % {"unit": focal.short_name if focal else ""},
+                _("- Lưu: VT, %(unit)s.") % {"unit": (focal or jurisdiction).abbreviation},
             ]
         ),
         signing_block=_("GIÁM ĐỐC"),

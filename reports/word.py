@@ -230,15 +230,16 @@ def consolidated_docx(report: ConsolidatedReport) -> bytes:
         )
         writer.addressees(report.addressee_lines)
         writer.body([_("I. TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, TỔ CHỨC")], heading=True)
-        writer.body(
-            [
-                _(
-                    "Có %(done)s/%(expected)s cơ quan, tổ chức đã gửi báo cáo, trong đó %(on_time)s đúng hạn, "
-                    "%(late)s trễ hạn."
-                )
-                % summary
-            ]
-        )
+        received = _(
+            "Có %(done)s/%(expected)s cơ quan, tổ chức đã gửi báo cáo, trong đó %(on_time)s đúng hạn, %(late)s trễ hạn."
+        ) % {key: summary[key] for key in ("done", "expected", "on_time", "late")}
+        without_content = summary.get("without_content_parties", [])
+        if without_content:
+            received += " " + _(
+                "Có %(count)s cơ quan, tổ chức được ghi nhận hoàn thành nhưng chưa có nội dung báo cáo được tiếp "
+                "nhận: %(names)s."
+            ) % {"count": len(without_content), "names": ", ".join(without_content)}
+        writer.body([received])
         writer.table(
             [_("TT"), _("Cơ quan, tổ chức"), _("Hạn"), _("Thời điểm gửi"), _("Tình trạng")],
             [
@@ -253,13 +254,27 @@ def consolidated_docx(report: ConsolidatedReport) -> bytes:
             "directions": _("Phương hướng:"),
             "proposals": _("Kiến nghị:"),
         }
+        if summary.get("illustrative"):
+            writer.body(
+                [
+                    _(
+                        "Nội dung ghi “dữ liệu minh họa” do bản trình diễn tự tạo, không phải báo cáo thật của cơ "
+                        "quan, tổ chức."
+                    )
+                ]
+            )
         for n, entry in enumerate(content["sections"], start=1):
-            writer.body([f"{n}. {entry['party']}"], heading=True)
+            mark = f" ({_('dữ liệu minh họa')})" if entry.get("illustrative") else ""
+            writer.body([f"{n}. {entry['party']}{mark}"], heading=True)
             writer.body(
                 [f"{section_labels.get(key, '')} {text}".strip() for key, text in entry["sections"].items() if text]
             )
         if not content["sections"]:
             writer.body([_("Chưa có báo cáo nào được tiếp nhận.")])
+        if without_content:
+            writer.body(
+                [_("Chưa có nội dung báo cáo được tiếp nhận của: %(names)s.") % {"names": ", ".join(without_content)}]
+            )
         if content["figures"]:
             writer.body([_("III. SỐ LIỆU TỔNG HỢP")], heading=True)
             writer.table(

@@ -153,7 +153,7 @@ def test_submit_without_required_sections_or_figures_names_each_missing_part(tas
         "fig_supervision_sessions",
     }
     assert "Tồn tại, hạn chế" in error.value.field_errors["limitations"][0]
-    assert not SubmissionVersion.objects.exists()
+    assert not SubmissionVersion.objects.filter(submission__task=task).exists()
     task.refresh_from_db()
     assert task.state == Task.State.OPEN
 
@@ -172,7 +172,7 @@ def test_submitting_twice_creates_one_version(task, hnd):
     with pytest.raises(services.SubmissionError) as error:
         services.submission_submit(task=task, actor=hnd, expected_revision=draft.revision)
     assert error.value.code == "already_submitted"
-    assert SubmissionVersion.objects.count() == 1
+    assert SubmissionVersion.objects.filter(submission__task=task).count() == 1
 
 
 def test_the_database_refuses_a_second_pending_version(task, hnd):
@@ -281,7 +281,7 @@ def test_a_docx_and_an_xlsx_are_accepted_as_supporting_files(task, hnd):
 
 def test_the_trail_cannot_be_changed_or_deleted_through_the_app(task, hnd):
     services.submission_save_draft(task=task, actor=hnd, sections=SECTIONS, figures={}, expected_revision=0)
-    event = TaskEvent.objects.get()
+    event = TaskEvent.objects.get(task=task)
     event.message = "sửa lại lịch sử"
     with pytest.raises(PermissionError):
         event.save()
@@ -291,7 +291,7 @@ def test_the_trail_cannot_be_changed_or_deleted_through_the_app(task, hnd):
         TaskEvent.objects.update(message="x")
     with pytest.raises(PermissionError):
         TaskEvent.objects.all().delete()
-    assert TaskEvent.objects.get().message != "sửa lại lịch sử"
+    assert TaskEvent.objects.get(task=task).message != "sửa lại lịch sử"
 
 
 def test_on_postgresql_the_database_itself_refuses_to_rewrite_the_trail(task, hnd):

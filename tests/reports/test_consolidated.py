@@ -8,13 +8,16 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from docx import Document as WordDocument
 from openpyxl import load_workbook
 
 from obligations.models import FigureDefinition, Submission, SubmissionVersion, Task
 from regulations.models import Membership, Party
 from reports import services
 from reports.models import ConsolidatedReport, GeneratedFile
+from reports.pdf import consolidated_html, html_to_pdf
 from reports.selectors import consolidated_content
+from reports.word import consolidated_docx
 
 from .conftest import at
 
@@ -75,7 +78,84 @@ def test_content_is_prefilled_from_the_accepted_submissions(with_submissions, fr
     figures = {figure["code"]: figure for figure in content["figures"]}
     assert figures["members"]["total"] == "1.200"
     assert figures["meetings"]["total"] == "3"
-    assert content["summary"] == {"expected": 3, "done": 1, "on_time": 0, "late": 1}
+    assert content["summary"] == {
+        "expected": 3,
+        "done": 1,
+        "on_time": 0,
+        "late": 1,
+        "received": 1,
+        "without_content": 0,
+        "without_content_parties": [],
+        "illustrative": 0,
+    }
+
+
+def test_a_completion_without_submitted_content_is_named_wherever_the_report_is_read(
+    client, with_submissions, frozen, tmp_path
+):
+    """2021: A's report was accepted; B is done (late) with nothing accepted; C is excused. The count says two
+    done, section II quotes one report, and every form of the report names B as done without content."""
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2021], actor=world["users"]["focal"]
+    )
+    content = consolidated_content(report)
+    summary = content["summary"]
+    assert (summary["done"], summary["received"], summary["without_content"]) == (2, 1, 1)
+    assert summary["without_content_parties"] == [world["b"].name]
+    assert [entry["party"] for entry in content["sections"]] == [world["a"].name]
+    assert {row["party"]: row["has_content"] for row in content["rows"]} == {
+        world["a"].name: True,
+        world["b"].name: False,
+        world["c"].name: False,
+    }
+    sentence = (
+        "Có 1 cơ quan, tổ chức được ghi nhận hoàn thành nhưng chưa có nội dung báo cáo được tiếp nhận: "
+        f"{world['b'].name}."
+    )
+    client.force_login(world["users"]["focal"])
+    page = " ".join(client.get(report.get_absolute_url()).content.decode().split())
+    assert sentence in page
+    assert "2/2 cơ quan, tổ chức đã gửi báo cáo: 1 đúng hạn, 1 trễ hạn." in page
+    printed = " ".join(pdf_text(html_to_pdf(consolidated_html(report)), tmp_path).split())
+    assert "Có 2/2 cơ quan, tổ chức đã gửi báo cáo, trong đó 1 đúng hạn, 1 trễ hạn. " + sentence in printed
+    assert f"Chưa có nội dung báo cáo được tiếp nhận của: {world['b'].name}." in printed
+    word = WordDocument(io.BytesIO(consolidated_docx(report)))
+    assert any(sentence in paragraph.text for paragraph in word.paragraphs)
+
+
+def test_a_report_with_everything_received_names_nobody(with_submissions, frozen):
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    html = consolidated_html(report)
+    assert "chưa có nội dung báo cáo được tiếp nhận" not in html
+    assert "dữ liệu minh họa" not in html  # nothing of this world is invented
+
+
+def test_the_filing_line_names_the_focal_agency_by_its_abbreviation(world, frozen):
+    Party.objects.filter(pk=world["focal"].pk).update(short_name="Sở Nội vụ Thử Nghiệm")
+    world["root"].refresh_from_db()
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    assert report.distribution_lines == ["- Như trên;", "- Lưu: VT, SNV."]
+
+
+def test_a_snapshot_made_before_the_without_content_count_still_prints(with_submissions, frozen):
+    """A report finalised before these counts existed keeps its snapshot: it prints and exports as it did."""
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2021], actor=world["users"]["focal"]
+    )
+    old = consolidated_content(report)
+    old["summary"] = {key: old["summary"][key] for key in ("expected", "done", "on_time", "late")}
+    for entry in old["sections"]:
+        entry.pop("illustrative")
+    report.snapshot = old
+    assert "Có 2/2 cơ quan, tổ chức đã gửi báo cáo" in consolidated_html(report)
+    assert consolidated_docx(report).startswith(b"PK")
 
 
 def test_draft_finalised_submitted_completes_the_rollup_on_time(client, with_submissions, frozen):

@@ -88,8 +88,8 @@ def test_the_admin_exports_submissions_with_their_figures(admin_client, world):
     }
     rows = csv_rows(admin_client.post(url, data).content)
     assert rows[0][-1] == "Số hội viên (người)"
-    assert rows[1][-1] == "1200"
-    assert "'=HYPERLINK(1)" in rows[1]
+    row = next(row for row in rows[1:] if "'=HYPERLINK(1)" in row)  # the demo's invented reports are there too
+    assert row[-1] == "1200"
     assert admin_client.get(reverse("admin:obligations_task_export")).status_code == 200
     with pytest.raises(NoReverseMatch):
         reverse("admin:obligations_task_import")

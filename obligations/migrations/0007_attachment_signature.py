@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0005_contributions'),
+        ('obligations', '0006_submission_is_illustrative'),
     ]
 
     operations = [
