@@ -79,9 +79,8 @@ class _Writer:
     def heading(self, header: tuple[str, str], number: str, date_line: str, subject_vv: str = "") -> None:
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        _widths(table, [Mm(64), Mm(97)])
         left, right = table.rows[0].cells
-        left.width, right.width = Mm(64), Mm(97)
         left.paragraphs[0].text = ""
         superior, issuer = header
         if superior:
@@ -134,12 +133,16 @@ class _Writer:
             cells = table.add_row().cells
             for cell, text in zip(cells, row, strict=True):
                 cell.text = str(text)
+        # The number column narrow, the name column twice the others: the text width is 161 mm.
+        count = len(header)
+        if count > 2:
+            share = (161 - 10) / (count)  # the name column takes two shares
+            _widths(table, [Mm(10), Mm(2 * share)] + [Mm(share)] * (count - 2))
 
     def closing(self, distribution: list[str], signing: list[str], signer_name: str) -> None:
         table = self.doc.add_table(rows=1, cols=2)
-        table.autofit = False
+        _widths(table, [Mm(72), Mm(89)])
         left, right = table.rows[0].cells
-        left.width, right.width = Mm(72), Mm(89)
         left.paragraphs[0].text = ""
         self._line(left, _("Nơi nhận:"), bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
         for line in distribution:
@@ -300,3 +303,12 @@ def consolidated_docx(report: ConsolidatedReport) -> bytes:
             report.signer_name,
         )
         return writer.save()
+
+
+def _widths(table, widths) -> None:
+    """Fixed column widths that Word and LibreOffice both keep: the grid's and every cell's."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
