@@ -183,7 +183,7 @@ def bench_signing(report, rendered: bytes, render_seconds: float, runs: int) -> 
     from django.conf import settings
 
     from reports import pdf
-    from reports.services import signer_code
+    from reports.selectors import signer_code
     from signatures.demo import write_demo_credentials
     from signatures.signing import sign_pdf
 

@@ -33,6 +33,7 @@ from regulations.selectors import (
     regulations_visible_to,
     user_scope,
 )
+from signatures.credentials import has_credential
 
 from .models import ConsolidatedReport, GeneratedFile
 
@@ -499,6 +500,16 @@ def _format_number(value: Decimal) -> str:
 
 
 # --- generated files ----------------------------------------------------------------------------------
+
+
+def signer_code(report: ConsolidatedReport) -> str:
+    """Whose certificate signs the report: the focal agency's, which issues it."""
+    return (report.jurisdiction.focal_agency or report.jurisdiction).code
+
+
+def signing_expected(report: ConsolidatedReport) -> bool:
+    """A focal agency with a configured certificate sends only a signed report."""
+    return has_credential(signer_code(report))
 
 
 def get_generated_file_for_user(user, pk) -> GeneratedFile:

@@ -13,7 +13,6 @@ from obligations.services import task_complete
 from regulations.models import Party
 from regulations.rights import Right, refuse, require, require_actor
 from regulations.selectors import get_document_for_user, get_meeting_for_user
-from signatures.credentials import has_credential
 
 from . import exports, selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
@@ -121,16 +120,6 @@ def consolidated_report_reopen(*, report: ConsolidatedReport, actor) -> Consolid
     return report
 
 
-def signer_code(report: ConsolidatedReport) -> str:
-    """Whose certificate signs the report: the focal agency's, which issues it."""
-    return (report.jurisdiction.focal_agency or report.jurisdiction).code
-
-
-def signing_expected(report: ConsolidatedReport) -> bool:
-    """A focal agency with a configured certificate sends only a signed report."""
-    return has_credential(signer_code(report))
-
-
 @transaction.atomic
 def consolidated_report_sign(*, report: ConsolidatedReport, actor) -> GeneratedFile:
     """Ask a worker to render the finalised report and sign it with the focal agency's certificate. The
@@ -139,7 +128,7 @@ def consolidated_report_sign(*, report: ConsolidatedReport, actor) -> GeneratedF
     _require_compiler(actor, report.jurisdiction)
     if report.state != ConsolidatedReport.State.FINALISED:
         raise ReportError(_("Chỉ ký số được báo cáo đã hoàn chỉnh, chưa gửi."), code="not_finalised")
-    if not signing_expected(report):
+    if not selectors.signing_expected(report):
         raise ReportError(
             _("%(unit)s chưa được cấu hình chứng thư số; quản trị viên xem hướng dẫn trong docs/signatures.md.")
             % {"unit": (report.jurisdiction.focal_agency or report.jurisdiction).name},
@@ -175,7 +164,7 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
     if report.state != ConsolidatedReport.State.FINALISED:
         raise ReportError(_("Cần hoàn chỉnh báo cáo trước khi gửi."), code="not_finalised")
     signed = report.signed_file
-    if signed is None and signing_expected(report):
+    if signed is None and selectors.signing_expected(report):
         raise ReportError(_("Cần ký số báo cáo trước khi gửi UBND."), code="not_signed")
     now = timezone.now()
     report.state = ConsolidatedReport.State.SUBMITTED

@@ -66,7 +66,7 @@ def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
         services.generated_file_progress(generated=generated, progress=70)
         signed = sign_pdf(
             content,
-            code=services.signer_code(report),
+            code=selectors.signer_code(report),
             signer_name=report.signer_name,
             reason=_("Gửi báo cáo tổng hợp %(period)s") % {"period": report.period.label},
             location=report.place,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
     path("consolidated/", views.consolidated_list, name="consolidated_list"),
     path("consolidated/<int:pk>/", views.consolidated_detail, name="consolidated_detail"),
+    path("consolidated/<int:pk>/signed.pdf", views.consolidated_signed_download, name="consolidated_signed"),
     path("consolidated/<int:pk>/<str:action>/", views.consolidated_action, name="consolidated_action"),
     path("documents/<int:pk>/pdf/", views.document_pdf, name="document_pdf"),
     path("meetings/<int:pk>/pdf/", views.meeting_pdf, name="meeting_pdf"),

@@ -294,7 +294,7 @@ def consolidated_detail(request, pk):
             "files": GeneratedFile.objects.filter(
                 kind=GeneratedFile.Kind.CONSOLIDATED_PDF, object_id=report.pk, requested_by=request.user
             )[:5],
-            "signing_expected": services.signing_expected(report),
+            "signing_expected": selectors.signing_expected(report),
             # The last signing request of this finalisation: in progress, failed (with why) or the signed file.
             "signing_request": GeneratedFile.objects.filter(
                 kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED,
@@ -305,6 +305,15 @@ def consolidated_detail(request, pk):
             else None,
         },
     )
+
+
+@require_GET
+def consolidated_signed_download(request, pk):
+    """The report's signed copy is the report's own, not its requester's: whoever reads the report gets it."""
+    report = selectors.get_consolidated_for_user(request.user, pk)
+    if report.signed_file is None or report.signed_file.status != GeneratedFile.Status.DONE:
+        raise Http404
+    return private_file_response(report.signed_file.file, download_name=report.signed_file.filename)
 
 
 # Lazy: built at import time, translated when shown, in the user's language.

@@ -79,7 +79,9 @@ def _stamp_style(credential: Credential, font: Path | None):
     text_style = TextBoxStyle(font=engine, font_size=7, leading=9) if engine else TextBoxStyle(font_size=7, leading=9)
     return stamp.TextStampStyle(
         stamp_text=_("Ký bởi: %(org)s\nNgười ký: %(signer)s\nThời gian: %(ts)s\n%(note)s"),
-        timestamp_format="%d/%m/%Y %H:%M:%S %z",
+        # pyHanko writes the signing time with this format, in the process's zone: Django sets it to TIME_ZONE
+        # (Asia/Ho_Chi_Minh), so the stamp reads the site's time whatever the server's clock zone.
+        timestamp_format="%d/%m/%Y %H:%M:%S (GMT%:z)",
         text_box_style=text_style,
         border_width=0,
         background=background,
@@ -141,6 +143,7 @@ def sign_pdf(
         meta, signer=credential.signer, timestamper=timestamper, stamp_style=_stamp_style(credential, font)
     )
     unit = subject["unit"]
+    signed_at = timezone.localtime()
     output = io.BytesIO()
     try:
         pdf_signer.sign_pdf(
@@ -162,6 +165,6 @@ def sign_pdf(
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         signer=subject["organisation"] or subject["common_name"],
-        signed_at=timezone.now(),
+        signed_at=signed_at,
         timestamped=timestamper is not None,
     )

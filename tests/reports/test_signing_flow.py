@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from obligations.models import TaskEvent
-from reports import services
+from reports import selectors, services
 from reports.models import ConsolidatedReport, GeneratedFile
 from signatures.validation import Status, check_pdf
 
@@ -56,6 +56,16 @@ def test_sign_then_send_records_the_signed_files_sha256(
     assert finalised.signed_file == generated
     page = client.get(finalised.get_absolute_url()).content.decode()
     assert "Bản ký số:" in page and generated.sha256 in page
+    # Another reader of the report (the leader, who did not ask for the file) downloads the same bytes.
+    signed_url = reverse("reports:consolidated_signed", args=[finalised.pk])
+    assert signed_url in page
+    client.force_login(world["users"]["leader"])
+    download = client.get(signed_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == content
+    client.force_login(world["users"]["reporter_a"])
+    assert client.get(signed_url).status_code == 404
+    client.force_login(world["users"]["focal"])
 
     _action(client, finalised, "submit", django_capture_on_commit_callbacks)
 
@@ -78,7 +88,7 @@ def test_with_a_certificate_configured_an_unsigned_report_is_not_sent(
 
 
 def test_without_a_certificate_the_report_is_sent_unsigned_and_the_trail_says_so(world, finalised, signing_dir):
-    assert not services.signing_expected(finalised)
+    assert not selectors.signing_expected(finalised)
     with pytest.raises(services.ReportError, match="chưa được cấu hình chứng thư số"):
         services.consolidated_report_sign(report=finalised, actor=world["users"]["focal"])
     services.consolidated_report_submit(report=finalised, actor=world["users"]["focal"])
@@ -118,6 +128,18 @@ def test_a_wrong_passphrase_fails_the_signing_with_a_vietnamese_message(
     assert "Ký số không thành công:" in page
     finalised.refresh_from_db()
     assert finalised.signed_file is None
+
+
+def test_before_signing_there_is_no_signed_copy_to_download(client, world, finalised, focal_certificate):
+    client.force_login(world["users"]["focal"])
+    assert client.get(reverse("reports:consolidated_signed", args=[finalised.pk])).status_code == 404
+
+
+def test_a_signing_in_progress_hides_the_button(client, world, finalised, focal_certificate):
+    services.consolidated_report_sign(report=finalised, actor=world["users"]["focal"])  # not run: no commit
+    client.force_login(world["users"]["focal"])
+    page = client.get(finalised.get_absolute_url()).content.decode()
+    assert "Đang ký số…" in page and "Ký số</button>" not in page
 
 
 def test_only_the_focal_agency_signs(client, world, finalised, focal_certificate, django_capture_on_commit_callbacks):

@@ -65,6 +65,12 @@ def world(users):
     consolidated = report_services.consolidated_report_create(
         jurisdiction=Party.objects.get(code="qn-ubnd"), period=task.period, actor=sonoivu
     )
+    signed = GeneratedFile.objects.create(
+        kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED, object_id=consolidated.pk, requested_by=sonoivu
+    )
+    report_services.generated_file_store(generated=signed, content=pdf_bytes(), filename="bao-cao-ky-so.pdf")
+    consolidated.signed_file = signed  # as the worker attaches it (consolidated_report_attach_signed)
+    consolidated.save(update_fields=["signed_file"])
     calendar = report_services.calendar_token_issue(user=hnd)
     # Tân Yên's Phòng Nội vụ task, open, with the input of the Front (a co-operating party) and its file.
     lead_task = reopen(lead_task_of_tan_yen())
@@ -302,6 +308,12 @@ RULES: dict[str, Rule] = {
     "reports:consolidated_detail": Rule(
         "get",
         lambda w: reverse("reports:consolidated_detail", args=[w.extra["consolidated"].pk]),
+        "302 404 404 200 200 200 404 404 200",
+    ),
+    # The signed copy is the report's, readable by whoever reads the report (not only by who asked for it).
+    "reports:consolidated_signed": Rule(
+        "get",
+        lambda w: reverse("reports:consolidated_signed", args=[w.extra["consolidated"].pk]),
         "302 404 404 200 200 200 404 404 200",
     ),
     "reports:consolidated_action": Rule(

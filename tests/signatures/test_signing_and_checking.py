@@ -8,6 +8,7 @@ import subprocess
 import pdfplumber
 import pytest
 import weasyprint
+from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -85,6 +86,8 @@ def test_the_stamp_sits_in_the_signing_space_between_the_title_and_the_name(cred
     assert round(widget["x1"] - widget["x0"]) == 240 and round(widget["bottom"] - widget["top"]) == 72
     assert "Ký bởi: Sở Nội vụ tỉnh Thử Nghiệm" in stamp_text
     assert "Người ký: Nguyễn Văn Thử" in stamp_text
+    # The time as dd/mm/yyyy in the site's zone, whatever the server's.
+    assert f"Thời gian: {timezone.localtime():%d/%m/%Y}" in stamp_text and "(GMT+07:00)" in stamp_text
 
 
 def appearance_text(signed: bytes) -> str:
