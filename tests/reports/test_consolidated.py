@@ -381,3 +381,25 @@ def test_a_failed_file_tells_the_user_plainly_and_hides_the_internals(
     page = client.get(response["Location"]).content.decode()
     assert "Lỗi hệ thống khi tạo tệp" in page and "cairo" not in page
     assert GeneratedFile.objects.get().status == GeneratedFile.Status.FAILED
+
+
+def test_the_report_page_costs_the_same_queries_for_ten_more_organisations_with_reports(
+    client, with_submissions, grow, frozen, django_assert_num_queries
+):
+    """The content (rows, quoted reports with their 'minh họa' mark, figures) is read in a fixed number of
+    queries, whatever the number of organisations and accepted reports."""
+    world = with_submissions
+    report = services.consolidated_report_create(
+        jurisdiction=world["root"], period=world["periods"][2022], actor=world["users"]["focal"]
+    )
+    client.force_login(world["users"]["focal"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(report.get_absolute_url()).status_code == 200
+    grow(10)
+    for task in Task.objects.filter(party__code__startswith="extra-", period=world["periods"][2022]):
+        accept(
+            task, world["users"]["reporter_a"], figures={"members": 10}, results="Đã làm.", submitted_at=at(2022, 12, 5)
+        )
+    with django_assert_num_queries(len(few)):
+        response = client.get(report.get_absolute_url())
+    assert len(response.context["content"]["sections"]) == 1 + 10  # C's 2022 report and the ten new ones
