@@ -243,6 +243,7 @@ class Obligation(SearchableModel):
     applies_from = models.DateField(_("áp dụng từ ngày"))
     applies_to = models.DateField(_("áp dụng đến ngày"))
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
 
     search_fields = ("title", "description", "source_reference", "due_wording")
     objects = ObligationQuerySet.as_manager()
@@ -436,6 +437,28 @@ class TaskQuerySet(models.QuerySet):
     def with_status_code(self, code: str, now: datetime.datetime | None = None):
         conditions = dict(Task.status_conditions(now or timezone.now()))
         return self.filter(conditions[code])
+
+
+class Handover(models.Model):
+    """Which successor takes one obligation of a party that was split: a split names a successor per
+    obligation, and the tasks of later periods (generated after the split) follow it."""
+
+    reorganisation = models.ForeignKey(
+        "regulations.Reorganisation", on_delete=models.CASCADE, related_name="handovers"
+    )
+    predecessor = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="handovers")
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="handovers")
+    successor = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("giao nhiệm vụ khi chia tách")
+        verbose_name_plural = _("giao nhiệm vụ khi chia tách")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "obligation"], name="handover_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor_id} → {self.successor_id} ({self.obligation_id})"
 
 
 class Task(models.Model):

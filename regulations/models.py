@@ -92,13 +92,31 @@ class Party(SearchableModel):
     short_name = models.CharField(_("tên viết tắt"), max_length=100)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("cấp hành chính"), max_length=10, choices=Level.choices)
+    # The territory (địa bàn): province → commune (→ district before 07/2025). A body belongs to the territory
+    # of its People's Committee; that is not subordination (the Front and the organisations are not under the
+    # People's Committee). The jurisdiction subtree, and so who sees what, follows this tree.
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("trực thuộc"),
+        verbose_name=_("thuộc địa bàn"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        help_text=_("Cấp chính quyền có địa bàn mà cơ quan, tổ chức hoạt động (UBND tỉnh, UBND xã)."),
+    )
+    # The organisational relation, only where the sources give it: a department under the People's
+    # Committee, a commune's organisation under the province's. Never the Front under the People's Committee.
+    superior = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subordinates",
+        help_text=_(
+            "Cơ quan cấp trên về tổ chức, nếu văn bản nêu (sở trực thuộc UBND tỉnh). Mặt trận và các tổ chức "
+            "chính trị - xã hội không trực thuộc UBND."
+        ),
     )
     # "/12/40/": the ids from the root down to this party, so a subtree is one indexed prefix match.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -126,6 +144,9 @@ class Party(SearchableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="predecessors",
+    )
+    is_illustrative = models.BooleanField(
+        _("dữ liệu minh họa"), default=False, help_text=_("Đơn vị do bản demo tự đặt ra, không có trong văn bản nguồn.")
     )
 
     search_fields = ("name", "short_name", "code")
@@ -158,6 +179,35 @@ class Party(SearchableModel):
 
     def get_absolute_url(self):
         return reverse("obligations:party_detail", args=[self.pk])
+
+    def normalize_text(self) -> None:
+        super().normalize_text()
+        if self.pk:
+            # A body is still found by the names it had (aliases), in search and in document extraction.
+            former = PartyName.objects.filter(party_id=self.pk).values_list("name", "short_name")
+            extra = " ".join(f"{name} {short}" for name, short in former)
+            if extra:
+                self.search_text = f"{self.search_text} {search_key(extra)}"
+
+    def name_on(self, day: datetime.date | None) -> str:
+        """The name the body bore on a day (history keeps the names of its time)."""
+        if day is not None:
+            for former in self.former_names.all():
+                if day <= former.used_until:
+                    return former.name
+        return self.name
+
+    @property
+    def territory_name(self) -> str:
+        """"tỉnh Quảng Ngãi" for the People's Committee of the territory, from its name."""
+        jurisdiction = self if self.is_jurisdiction else self.parent
+        if jurisdiction is None:
+            return ""
+        name = jurisdiction.name
+        for prefix in ("Ủy ban nhân dân ", "UBND "):
+            if name.startswith(prefix):
+                return name[len(prefix) :]
+        return name
 
     def clean(self):
         super().clean()
@@ -227,6 +277,92 @@ class Party(SearchableModel):
         return None
 
 
+class PartyName(models.Model):
+    """A name a body bore until a rename (alias): history shows it, search still finds it."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
+    used_until = models.DateField(_("dùng đến ngày"))
+    reorganisation = models.ForeignKey(
+        "Reorganisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tên gọi trước đây")
+        verbose_name_plural = _("tên gọi trước đây")
+        ordering = ["used_until"]
+
+    def __str__(self):
+        return self.name
+
+
+class Reorganisation(models.Model):
+    """A recorded decision that merges, splits, renames, moves or ends parties from an effective date.
+
+    Recorded by `obligations.reorganisations.reorganisation_record` (the only path that changes validity,
+    successor, name or territory of a party), applied on its effective date, undone until then."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Hợp nhất, sáp nhập")
+        SPLIT = "split", _("Chia tách")
+        RENAME = "rename", _("Đổi tên")
+        MOVE = "move", _("Chuyển địa bàn")
+        END = "end", _("Chấm dứt hoạt động")
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Chờ đến ngày hiệu lực")
+        APPLIED = "applied", _("Đã thực hiện")
+        UNDONE = "undone", _("Đã hủy")
+
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=Kind.choices)
+    number_symbol = models.CharField(_("số, ký hiệu văn bản"), max_length=100)
+    decided_on = models.DateField(_("ngày ban hành"))
+    effective_on = models.DateField(_("ngày có hiệu lực"))
+    issuer_name = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    summary = models.TextField(_("trích yếu"), blank=True)
+    jurisdiction = models.ForeignKey(
+        Party, verbose_name=_("cấp chính quyền"), on_delete=models.PROTECT, related_name="reorganisations"
+    )
+    parties = models.ManyToManyField(Party, verbose_name=_("cơ quan, tổ chức liên quan"), related_name="+")
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.SCHEDULED)
+    # What the user asked for (kind-specific: sources, target, new party, names, parent, assignments)…
+    plan = models.JSONField(default=dict)
+    # …and what applying it changed, so the record tells the story and undo knows what to restore.
+    result = models.JSONField(default=dict, blank=True)
+    source_note = models.TextField(_("nguồn, ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sắp xếp tổ chức")
+        verbose_name_plural = _("sắp xếp tổ chức")
+        ordering = ["-effective_on", "-pk"]
+        indexes = [models.Index(fields=["state", "effective_on"], name="reorganisation_due_idx")]
+
+    def __str__(self):
+        return f"{self.number_symbol} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("obligations:reorganisation_detail", args=[self.pk])
+
+    @property
+    def ends_on(self) -> datetime.date:
+        """The last day of the old structure."""
+        return self.effective_on - datetime.timedelta(days=1)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.state == self.State.SCHEDULED
+
+
 class Membership(models.Model):
     """A user works for a party in one of the five roles of the design brief."""
 
@@ -291,6 +427,7 @@ class Regulation(SearchableModel):
         related_name="replaced_by",
     )
     status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
+    is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
     signed_file = models.FileField(_("bản ký (scan)"), upload_to=private_upload_to, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -371,6 +508,7 @@ class Document(AddressedMixin, SearchableModel):
         help_text=_("Ví dụ: “ngày … tháng 02 năm 2023” khi ngày còn để trống."),
     )
     is_draft = models.BooleanField(_("dự thảo"), default=False)
+    is_illustrative = models.BooleanField(_("dữ liệu minh họa"), default=False, editable=False)
     title = models.CharField(_("tên loại"), max_length=200, blank=True, help_text=_("Ví dụ: THÔNG BÁO"))
     subject = models.TextField(_("trích yếu (V/v)"))
     addressees = models.TextField(_("kính gửi"), blank=True, help_text=_("Mỗi dòng một nơi nhận."))
