@@ -688,6 +688,8 @@ class SourceEvent(models.Model):
         CREATED = "created", _("Tạo mới")
         CHANGED = "changed", _("Sửa")
         AMENDED = "amended", _("Sửa đổi sau khi đã giao nhiệm vụ")
+        APPLIED = "applied", _("Thực hiện sắp xếp tổ chức")
+        UNDONE = "undone", _("Hủy quyết định sắp xếp")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -21,6 +21,7 @@ class Right(models.TextChoices):
     FORWARD = "forward", _("chuyển phản ánh đến UBND")
     CLOSE = "close", _("đóng phản ánh")
     CONTRIBUTE = "contribute", _("góp ý kiến, tài liệu phối hợp")
+    REORGANISE = "reorganise", _("ghi nhận sắp xếp tổ chức (sáp nhập, chia tách, đổi tên)")
 
 
 def refuse(right: str) -> PermissionDenied:
