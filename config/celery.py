@@ -18,10 +18,15 @@ def _beat_schedule(sender, **kwargs):
 
     # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
     sender.conf.beat_schedule = {
+        # The reorganisations whose effective date has come: their open tasks go to the successors first.
+        "reorganisations-apply": {
+            "task": "obligations.tasks.apply_due_reorganisations",
+            "schedule": crontab(hour=(settings.REMINDER_HOUR - 2) % 24, minute=0),
+        },
         # Each period's tasks are created as the period opens (15/12, 15/03, …), before the reminder pass.
         "tasks-generate": {
             "task": "obligations.tasks.generate_opened_periods",
-            "schedule": crontab(hour=(settings.REMINDER_HOUR - 2) % 24, minute=0),
+            "schedule": crontab(hour=(settings.REMINDER_HOUR - 2) % 24, minute=15),
         },
         # The daily reminder pass: records due reminders, sends them, then the daily digests.
         "reminders-daily": {

@@ -343,6 +343,13 @@ class Obligation(SearchableModel):
             return Regulation.objects.none()
         return document.regulations.all()
 
+    def recipient_on(self, day: datetime.date) -> Party | None:
+        """Whom the deliverable goes to on a day: the body the source named while it existed, then its
+        successor (Kon Tum's People's Committee until 30/06/2025, Quảng Ngãi's from 01/07/2025)."""
+        if self.owed_to is None:
+            return None
+        return self.owed_to.holder_on(day) or self.owed_to
+
     def responsible_party_list(self) -> list[Party]:
         """The parties the rule names, as the source wrote them (before any hand-over to a successor)."""
         if self.responsible_rule == self.ResponsibleRule.SIGNATORY_ORGANISATIONS:
@@ -443,9 +450,7 @@ class Handover(models.Model):
     """Which successor takes one obligation of a party that was split: a split names a successor per
     obligation, and the tasks of later periods (generated after the split) follow it."""
 
-    reorganisation = models.ForeignKey(
-        "regulations.Reorganisation", on_delete=models.CASCADE, related_name="handovers"
-    )
+    reorganisation = models.ForeignKey("regulations.Reorganisation", on_delete=models.CASCADE, related_name="handovers")
     predecessor = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="handovers")
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="handovers")
     successor = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
@@ -609,6 +614,12 @@ class Task(models.Model):
     @property
     def due_date_moved(self) -> bool:
         return self.due_date != self.nominal_due_date
+
+    @property
+    def recipient(self) -> Party | None:
+        """Whom this task's deliverable goes to: the recipient the source named, or its successor on the
+        due day."""
+        return self.obligation.recipient_on(self.due_date)
 
 
 # --- Submissions (issue: organisations submit their reports; the focal agency reviews) ---------------

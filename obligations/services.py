@@ -14,7 +14,7 @@ from regulations.models import Party
 from regulations.rights import Right, require, require_actor
 
 from . import notices, selectors
-from .models import Attachment, Obligation, Period, Submission, SubmissionVersion, Task, TaskEvent, end_of_day
+from .models import Attachment, Handover, Obligation, Period, Submission, SubmissionVersion, Task, TaskEvent, end_of_day
 from .workdays import next_working_day
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ def tasks_generate(
     if obligations is None:
         obligations = Obligation.objects.filter(is_active=True).exclude(recurrence=Obligation.Recurrence.CONTINUOUS)
     result = GenerationResult()
+    handovers = handovers_by_predecessor()
     periods: dict[tuple[str, int, int], Period] = {}
     wanted: dict[tuple[int, int, int], Task] = {}
     obligation_ids = []
@@ -73,7 +74,7 @@ def tasks_generate(
             period = periods[key]
             due = obligation_due_date(obligation=obligation, nominal=nominal)
             for named in named_parties:
-                holder = named.holder_on(due)
+                holder = holder_for(named, obligation.pk, due, handovers)
                 if holder is None:
                     result.skipped.append(
                         _("%(party)s không còn hoạt động vào %(day)s và không có đơn vị kế thừa: bỏ qua %(title)s.")
@@ -106,39 +107,28 @@ def tasks_generate(
     return result
 
 
-def party_close(*, party: Party, valid_to: datetime.date, successor: Party | None = None) -> int:
-    """End a party's validity. Its open tasks due after the end go to whoever holds its duties then
-    (its successor chain); its past tasks stay as history. Returns how many tasks were handed over."""
-    if successor is not None and successor.pk == party.pk:
-        raise ValueError("a party cannot succeed itself")
-    handed = 0
-    with transaction.atomic():
-        party.valid_to = valid_to
-        party.successor = successor
-        party.full_clean()
-        party.save(update_fields=["valid_to", "successor"])
-        future = (
-            Task.objects.select_for_update()
-            .filter(party=party, state=Task.State.OPEN, due_date__gt=valid_to)
-            .select_related("obligation")
-        )
-        for task in future:
-            holder = party.holder_on(task.due_date)
-            if holder is None or holder.pk == party.pk:
-                continue
-            duplicate = Task.objects.filter(obligation=task.obligation, party=holder, period=task.period).exists()
-            if duplicate:
-                # The successor already carries this duty (two parties merged into one): nothing is lost,
-                # the predecessor's copy is excused with the reason on record.
-                task.state = Task.State.EXCUSED
-                task.excused_reason = _("Đã chuyển cho đơn vị kế thừa %(party)s.") % {"party": holder}
-                task.save(update_fields=["state", "excused_reason", "updated_at"])
-            else:
-                task.handed_over_from = task.handed_over_from or party
-                task.party = holder
-                task.save(update_fields=["party", "handed_over_from", "updated_at"])
-            handed += 1
-    return handed
+def handovers_by_predecessor() -> dict[tuple[int, int], Party]:
+    """(predecessor id, obligation id) → successor, for the parties a split divided (one query)."""
+    return {(h.predecessor_id, h.obligation_id): h.successor for h in Handover.objects.select_related("successor")}
+
+
+def holder_for(
+    named: Party, obligation_id: int, day: datetime.date, handovers: dict[tuple[int, int], Party] | None = None
+) -> Party | None:
+    """Who holds a named party's part of an obligation on a day: itself while valid, else its successor
+    for that obligation (a split names one per obligation), else its successor, down the chain."""
+    if handovers is None:
+        handovers = handovers_by_predecessor()
+    party: Party | None = named
+    seen: set[int] = set()
+    while party is not None and party.pk not in seen:
+        if party.is_valid_on(day):
+            return party
+        if party.valid_to is None or day <= party.valid_to:
+            return None  # not yet in existence on that day
+        seen.add(party.pk)
+        party = handovers.get((party.pk, obligation_id)) or party.successor
+    return None
 
 
 def task_record(*, task: Task, actor, action: str, message: str = "", data: dict | None = None) -> "TaskEvent":

@@ -12,3 +12,12 @@ def generate_opened_periods() -> dict:
 
     result = tasks_generate()
     return {"created": result.created, "existing": result.existing, "skipped": len(result.skipped)}
+
+
+@shared_task(soft_time_limit=1500, time_limit=1800)
+def apply_due_reorganisations() -> dict:
+    """Daily (beat), before the tasks are generated: apply the reorganisations whose effective date has come
+    (their open tasks go to the successors before the day's reminders). A missed day is caught up."""
+    from .reorganisations import reorganisations_apply_due
+
+    return {"applied": reorganisations_apply_due()}

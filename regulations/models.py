@@ -199,7 +199,7 @@ class Party(SearchableModel):
 
     @property
     def territory_name(self) -> str:
-        """"tỉnh Quảng Ngãi" for the People's Committee of the territory, from its name."""
+        """ "tỉnh Quảng Ngãi" for the People's Committee of the territory, from its name."""
         jurisdiction = self if self.is_jurisdiction else self.parent
         if jurisdiction is None:
             return ""
@@ -261,6 +261,23 @@ class Party(SearchableModel):
             if ancestors[pk].is_jurisdiction:
                 return ancestors[pk]
         return self
+
+    def succession(self) -> list["Party"]:
+        """This party, then its successor, its successor's successor…: who holds its duties over time."""
+        chain, party, seen = [self], self, {self.pk}
+        while party.successor_id and party.successor_id not in seen:
+            party = party.successor
+            seen.add(party.pk)
+            chain.append(party)
+        return chain
+
+    def handed_to(self) -> list[tuple["Party", datetime.date]]:
+        """The successors down the chain, each with the first day it holds the duties."""
+        steps = []
+        for previous, party in zip(self.succession(), self.succession()[1:], strict=False):
+            if previous.valid_to is not None:
+                steps.append((party, previous.valid_to + datetime.timedelta(days=1)))
+        return steps
 
     def holder_on(self, day: datetime.date) -> "Party | None":
         """Who holds this party's duties on a day: itself while valid, else its successor chain."""

@@ -7,4 +7,4 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Nhắc việc")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import reorganisation, signals  # noqa: F401  (connects the receivers and the preview's lookup)

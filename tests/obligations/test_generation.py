@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from obligations.models import Obligation, Period, Task
-from obligations.services import party_close, tasks_generate
+from obligations.services import tasks_generate
 from obligations.workdays import next_working_day
 from regulations.models import Document, DocumentItem, Party, Regulation
 
@@ -171,36 +171,7 @@ def test_deadline_is_the_end_of_the_due_day_in_vietnam(simple_obligation):
 # --- successors ----------------------------------------------------------------------------------------
 
 
-def test_a_party_that_ends_hands_its_future_open_tasks_to_its_successor(simple_obligation, make_party):
-    tasks_generate(obligations=[simple_obligation["obligation"]])
-    org = simple_obligation["org"]
-    successor = make_party("Hội Nông dân tỉnh mới", parent=simple_obligation["ubnd"], valid_from=D(2026, 1, 1))
-    moved = party_close(party=org, valid_to=D(2026, 1, 31), successor=successor)
-    assert moved == 1
-    task = Task.objects.get(obligation=simple_obligation["obligation"])
-    assert task.party == successor
-    assert task.handed_over_from == org
-
-
-def test_ending_a_party_keeps_its_past_and_finished_tasks(demo):
-    hnd = Party.objects.get(code="kt-hnd")
-    done_before = set(Task.objects.filter(party=hnd).values_list("pk", flat=True))
-    assert party_close(party=hnd, valid_to=hnd.valid_to, successor=hnd.successor) == 0
-    assert set(Task.objects.filter(party=hnd).values_list("pk", flat=True)) == done_before
-
-
-def test_a_successor_already_holding_the_duty_gets_no_duplicate(simple_obligation, make_party):
-    org, ubnd = simple_obligation["org"], simple_obligation["ubnd"]
-    successor = make_party("Hội hợp nhất", parent=ubnd)
-    regulation = Regulation.objects.get(issuer=ubnd)
-    regulation.signatories.add(successor)
-    tasks_generate(obligations=[simple_obligation["obligation"]])
-    assert Task.objects.filter(obligation=simple_obligation["obligation"]).count() == 2
-    party_close(party=org, valid_to=D(2026, 1, 31), successor=successor)
-    old = Task.objects.get(party=org, obligation=simple_obligation["obligation"])
-    assert old.state == Task.State.EXCUSED
-    assert "Hội hợp nhất" in old.excused_reason
-    assert Task.objects.filter(party=successor).count() == 1
+# The hand-over of tasks to a successor is the reorganisation service's: tests/obligations/test_reorganisations.py.
 
 
 # --- validation ----------------------------------------------------------------------------------------
