@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from regulations.models import Membership, Party, PartyName, Reorganisation, SourceEvent
 from regulations.rights import Right, require, require_actor
-from regulations.selectors import can_edit_sources
+from regulations.selectors import can_edit_sources, parties_visible_to
 from regulations.services import source_event_record
 
 from .models import Handover, Obligation, Task, TaskEvent
@@ -436,17 +436,41 @@ def _check(plan: Plan, *, actor, exclude: Reorganisation | None = None) -> None:
     preview = reorganisation_preview(plan)
     if plan.kind == Kind.SPLIT and preview.unassigned:
         names = "; ".join(ob.title for ob in preview.unassigned)
-        raise ReorganisationError(
-            _("Còn %(n)s nhiệm vụ chưa giao cho cơ quan kế thừa: %(names)s.")
-            % {"n": len(preview.unassigned), "names": names},
-            field_errors={"assignments": [names]},
-        )
+        message = _("Còn %(n)s nhiệm vụ chưa giao cho cơ quan kế thừa: %(names)s.") % {
+            "n": len(preview.unassigned),
+            "names": names,
+        }
+        raise ReorganisationError(message, field_errors={"assignments": [message]})
 
 
 def _require_rights(actor, plan: Plan) -> None:
     require_actor(actor, Right.REORGANISE)
     for party in plan.involved():
         require(can_edit_sources(actor, party), Right.REORGANISE)
+
+
+def reorganisation_check(*, actor, plan: Plan) -> Preview:
+    """Check a decision as recording it would (rights, then the rules) and return its preview; writes nothing."""
+    _require_rights(actor, plan)
+    _check(plan, actor=actor)
+    return reorganisation_preview(plan)
+
+
+def can_reorganise(user, reorganisation: Reorganisation | None = None) -> bool:
+    """Whether the user may record decisions (the office or the administration of a jurisdiction), or
+    undo this one (the rights on every party it involves)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if reorganisation is None:
+        return can_edit_sources(user, None)
+    return all(can_edit_sources(user, party) for party in reorganisation.parties.all())
+
+
+def reorganisations_visible_to(user):
+    """The decisions that involve a party the user sees."""
+    visible = parties_visible_to(user).values("pk")
+    ids = Reorganisation.objects.filter(parties__in=visible).values("pk")
+    return Reorganisation.objects.filter(pk__in=ids)
 
 
 # --- record, apply, undo ----------------------------------------------------------------------------

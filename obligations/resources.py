@@ -5,15 +5,105 @@ all or nothing (AllOrNothingMixin). The export querysets declare what they join:
 does not grow with the number of rows.
 """
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
-from regulations.models import Party
+from regulations.models import Party, Reorganisation
 from regulations.resources import AllOrNothingMixin, SafeExportMixin, WithinJurisdictionMixin
+from regulations.resources import PartyResource as SourcePartyResource
 
 from .models import FigureDefinition, Obligation, Period, Submission, Task
+from .reorganisations import Plan, ReorganisationError, reorganisation_record
+
+# A row that ends a party or names its successor also gives the decision: the reorganisation service
+# records it (and moves the open tasks), not the import.
+DECISION_COLUMNS = ("decision_number", "decision_date")
+
+
+def _decision_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value or "").strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class PartyResource(SourcePartyResource):
+    """The parties' import: an existing party's end of validity or successor goes through the
+    reorganisation service (a merge, or an end), with the decision the row names; never written directly."""
+
+    superior = fields.Field(
+        attribute="superior", column_name="superior", widget=widgets.ForeignKeyWidget(Party, "code")
+    )
+
+    class Meta(SourcePartyResource.Meta):
+        fields = [*SourcePartyResource.Meta.fields, "superior"]
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self._plans: dict[int, Plan] = {}
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk is None:
+            return  # a new party, entered as it was (an ended body's history can be loaded)
+        old = Party.objects.select_related("successor").get(pk=instance.pk)
+        if (old.valid_to, old.successor_id) == (instance.valid_to, instance.successor_id):
+            return
+        if old.valid_to is not None:
+            raise ValidationError(
+                _(
+                    "%(party)s đã có quyết định sắp xếp (hết hiệu lực %(day)s): muốn sửa, hãy hủy hoặc ghi nhận "
+                    "quyết định ở trang Sắp xếp tổ chức."
+                )
+                % {"party": old, "day": old.valid_to.strftime("%d/%m/%Y")}
+            )
+        if instance.valid_to is None:
+            raise ValidationError(_("Cần ghi ngày hết hiệu lực (valid_to) khi có đơn vị kế thừa."))
+        number = str(row.get("decision_number") or "").strip()
+        decided_on = _decision_date(row.get("decision_date"))
+        if not number or decided_on is None:
+            raise ValidationError(
+                _(
+                    "Cần số, ký hiệu (decision_number) và ngày ban hành (decision_date, dd/mm/yyyy) của văn bản "
+                    "quyết định khi ghi ngày hết hiệu lực hoặc đơn vị kế thừa."
+                )
+            )
+        self._plans[instance.pk] = Plan(
+            kind=Reorganisation.Kind.MERGE if instance.successor_id else Reorganisation.Kind.END,
+            number_symbol=number,
+            decided_on=decided_on,
+            effective_on=instance.valid_to + datetime.timedelta(days=1),
+            sources=[old],
+            target=instance.successor,
+            source_note=_("Nhập từ bảng tính."),
+        )
+        # The service writes these: the row's other changes are saved as they are.
+        instance.valid_to, instance.successor = old.valid_to, old.successor
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        plan = self._plans.pop(instance.pk, None)
+        if plan is None:
+            return
+        plan.sources = [Party.objects.get(pk=instance.pk)]
+        try:
+            reorganisation_record(actor=self.actor, plan=plan)
+        except ReorganisationError as error:
+            raise ValidationError(error.message) from None
+        instance.refresh_from_db()
 
 
 class ObligationResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionMixin, resources.ModelResource):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contribution_views, intake_views, source_views, views
+from . import contribution_views, intake_views, reorganisation_views, source_views, views
 
 app_name = "obligations"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     path("parties/<int:pk>/", source_views.party_detail, name="party_detail"),
     path("regulations/<int:pk>/", source_views.regulation_detail, name="regulation_detail"),
     path("search/", source_views.search, name="search"),
+    # Reorganisations: merges, splits, renames, moves and ends of parties, as recorded decisions.
+    path("reorganisations/", reorganisation_views.reorganisation_list, name="reorganisation_list"),
+    path("reorganisations/new/", reorganisation_views.reorganisation_new, name="reorganisation_new"),
+    path("reorganisations/<int:pk>/", reorganisation_views.reorganisation_detail, name="reorganisation_detail"),
+    path("reorganisations/<int:pk>/undo/", reorganisation_views.reorganisation_undo_view, name="reorganisation_undo"),
 ]

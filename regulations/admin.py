@@ -9,32 +9,9 @@ from .models import (
     MeetingAttendee,
     MeetingIndicator,
     Membership,
-    Party,
     Regulation,
 )
-from .resources import PartyResource, RegulationResource
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Party)
-class PartyAdmin(ImportExportModelAdmin):
-    resource_classes = [PartyResource]
-    list_display = ["name", "short_name", "kind", "level", "parent", "valid_from", "valid_to", "successor"]
-    list_filter = ["kind", "level", "is_jurisdiction"]
-    search_fields = ["search_text", "code"]
-    autocomplete_fields = ["parent", "successor", "focal_agency"]
-    readonly_fields = ["path"]
-    inlines = [MembershipInline]
-
-    def get_search_results(self, request, queryset, search_term):
-        from .text import search_key
-
-        return super().get_search_results(request, queryset, search_key(search_term))
+from .resources import RegulationResource
 
 
 @admin.register(Membership)

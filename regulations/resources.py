@@ -74,6 +74,9 @@ class WithinJurisdictionMixin:
 
 
 class PartyResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionMixin, resources.ModelResource):
+    """The columns of a party. Imported only through obligations.resources.PartyResource, which sends an end
+    of validity or a successor to the reorganisation service (this layer cannot reach it)."""
+
     parent = fields.Field(attribute="parent", column_name="parent", widget=widgets.ForeignKeyWidget(Party, "code"))
     successor = fields.Field(
         attribute="successor", column_name="successor", widget=widgets.ForeignKeyWidget(Party, "code")

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from obligations.models import Obligation
-from obligations.resources import ObligationResource
+from obligations.resources import ObligationResource, PartyResource
 from obligations.services import tasks_generate
 from regulations.models import Party
-from regulations.resources import PartyResource, RegulationResource
+from regulations.resources import RegulationResource
 from regulations.rights import Right, require, require_actor
 
 from .selectors import can_import
@@ -83,7 +83,8 @@ def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, juri
     require_actor(actor, Right.IMPORT)
     require(can_import(actor, jurisdiction), Right.IMPORT)
     # A ModelResource with our mixins (import-export ships no types).
-    resource: Any = RESOURCES[what](jurisdiction=jurisdiction)
+    extra = {"actor": actor} if what == "parties" else {}  # the parties' resource records reorganisations
+    resource: Any = RESOURCES[what](jurisdiction=jurisdiction, **extra)
     tasks_created = 0
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)
@@ -126,13 +127,20 @@ TEMPLATE_COLUMNS: dict[str, list[tuple[str, Any, str]]] = {
         ("short_name", gettext_lazy("Tên viết tắt"), "HND Sơn Tịnh"),
         ("kind", gettext_lazy("Loại: state, front, socio_political, party_committee"), "socio_political"),
         ("level", gettext_lazy("Cấp: province, district, commune"), "commune"),
-        ("parent", gettext_lazy("Mã cơ quan cấp trên"), "qn-hnd"),
+        ("parent", gettext_lazy("Mã UBND của địa bàn (thuộc địa bàn)"), "qn-x-sontinh-ubnd"),
         ("is_jurisdiction", gettext_lazy("1 nếu là UBND (cấp chính quyền), 0 nếu không"), "0"),
         ("focal_agency", gettext_lazy("Mã cơ quan đầu mối (chỉ với UBND)"), ""),
         ("email", gettext_lazy("Thư điện tử"), "hnd.sontinh@example.vn"),
         ("valid_from", gettext_lazy("Hiệu lực từ ngày (YYYY-MM-DD)"), "2025-07-01"),
         ("valid_to", gettext_lazy("Hiệu lực đến ngày (để trống nếu còn hoạt động)"), ""),
         ("successor", gettext_lazy("Mã đơn vị kế thừa (khi sáp nhập)"), ""),
+        ("superior", gettext_lazy("Mã cơ quan cấp trên về tổ chức, nếu có (sở thuộc UBND tỉnh)"), "qn-hnd"),
+        (
+            "decision_number",
+            gettext_lazy("Số, ký hiệu văn bản quyết định, khi ghi ngày hết hiệu lực hoặc đơn vị kế thừa"),
+            "",
+        ),
+        ("decision_date", gettext_lazy("Ngày ban hành văn bản quyết định (dd/mm/yyyy)"), ""),
     ],
     "regulations": [
         ("id", gettext_lazy("Để trống khi thêm mới; ghi mã số để cập nhật"), ""),
