@@ -49,6 +49,16 @@ MERGER_START = datetime.date(2025, 7, 1)
 TERM_FROM, TERM_TO = datetime.date(2021, 1, 12), datetime.date(2025, 12, 31)
 
 
+QN_DEPARTMENTS = [
+    ("tc", "Sở Tài chính"),
+    ("tp", "Sở Tư pháp"),
+    ("vhttdl", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("nnmt", "Sở Nông nghiệp và Môi trường"),
+    ("gddt", "Sở Giáo dục và Đào tạo"),
+    ("yt", "Sở Y tế"),
+    ("khcn", "Sở Khoa học và Công nghệ"),
+]
+
 REPORT_FIGURES = [
     ("joint_activities", "Số hoạt động phối hợp đã tổ chức", "hoạt động"),
     ("plans_signed", "Số chương trình, kế hoạch phối hợp đã ký", "kế hoạch"),
@@ -79,7 +89,9 @@ def load_parties() -> dict[str, Party]:
         Kind.STATE,
         Level.PROVINCE,
         is_jurisdiction=True,
-        valid_from=MERGER_START,
+        # Re-established on 01/07/1989 (the division of Nghĩa Bình): it existed before 2025, and the merged
+        # province kept its name (demo/reorganisations.py cites the sources).
+        valid_from=datetime.date(1989, 7, 1),
     )
     qn = [
         ("qn-snv", "Sở Nội vụ tỉnh Quảng Ngãi", "Sở Nội vụ Quảng Ngãi", Kind.STATE),
@@ -97,13 +109,18 @@ def load_parties() -> dict[str, Party]:
             kind,
             Level.PROVINCE,
             p["qn-ubnd"],
-            valid_from=MERGER_START,
+            valid_from=None,
+            # A department is under the People's Committee; the organisations are under the Front from 01/07/2025
+            # (Luật 97/2025/QH15); the Front is under neither.
+            superior=p["qn-ubnd"]
+            if kind == Kind.STATE
+            else (p.get("qn-mttq") if kind == Kind.SOCIO_POLITICAL else None),
             email=f"{code}@quangngai.example",
         )
     Party.objects.filter(pk=p["qn-ubnd"].pk).update(focal_agency=p["qn-snv"])
 
-    # Kon Tum: the parties directive 106/UBND-KGVX names or addresses, until the merger.
-    ended = {"valid_to": MERGER_END}
+    # Kon Tum: the parties directive 106/UBND-KGVX names or addresses. Their end and successors are recorded
+    # decisions (demo/reorganisations.py), applied by the reorganisation service, not written here.
     p["kt-ubnd"] = _party(
         "kt-ubnd",
         "Ủy ban nhân dân tỉnh Kon Tum",
@@ -111,9 +128,7 @@ def load_parties() -> dict[str, Party]:
         Kind.STATE,
         Level.PROVINCE,
         is_jurisdiction=True,
-        successor=p["qn-ubnd"],
         email="ubnd@kontum.example",
-        **ended,
     )
     kt = [
         ("kt-snv", "Sở Nội vụ tỉnh Kon Tum", "Sở Nội vụ Kon Tum", Kind.STATE, "qn-snv"),
@@ -123,7 +138,7 @@ def load_parties() -> dict[str, Party]:
         ("kt-hlhpn", "Hội Liên hiệp Phụ nữ tỉnh Kon Tum", "HLHPN Kon Tum", Kind.SOCIO_POLITICAL, "qn-hlhpn"),
         ("kt-hnd", "Hội Nông dân tỉnh Kon Tum", "HND Kon Tum", Kind.SOCIO_POLITICAL, "qn-hnd"),
     ]
-    for code, name, short, kind, successor in kt:
+    for code, name, short, kind, _successor in kt:
         p[code] = _party(
             code,
             name,
@@ -131,9 +146,8 @@ def load_parties() -> dict[str, Party]:
             kind,
             Level.PROVINCE,
             p["kt-ubnd"],
-            successor=p[successor],
+            superior=p["kt-ubnd"] if kind == Kind.STATE else None,
             email=f"{code}@kontum.example",
-            **ended,
         )
     Party.objects.filter(pk=p["kt-ubnd"].pk).update(focal_agency=p["kt-snv"])
 
@@ -150,6 +164,7 @@ def load_parties() -> dict[str, Party]:
         ("gddt", "Sở Giáo dục và Đào tạo"),
         ("yt", "Sở Y tế"),
         ("tttt", "Sở Thông tin và Truyền thông"),
+        ("khcn", "Sở Khoa học và Công nghệ"),
     ]
     for slug, name in departments:
         p[f"kt-so-{slug}"] = _party(
@@ -159,7 +174,19 @@ def load_parties() -> dict[str, Party]:
             Kind.STATE,
             Level.PROVINCE,
             p["kt-ubnd"],
-            **ended,
+            superior=p["kt-ubnd"],
+        )
+    # Quảng Ngãi's departments that take over Kon Tum's on 01/07/2025 (the names after the reorganisation
+    # of the provincial departments of 03/2025; public knowledge, not from the seeds).
+    for slug, name in QN_DEPARTMENTS:
+        p[f"qn-so-{slug}"] = _party(
+            f"qn-so-{slug}",
+            f"{name} tỉnh Quảng Ngãi",
+            f"{name} Quảng Ngãi",
+            Kind.STATE,
+            Level.PROVINCE,
+            p["qn-ubnd"],
+            superior=p["qn-ubnd"],
         )
     # "Ủy ban nhân dân các huyện, thành phố" and "các huyện, thành ủy": Kon Tum's ten district-level units.
     districts = [
@@ -183,11 +210,10 @@ def load_parties() -> dict[str, Party]:
             Level.DISTRICT,
             p["kt-ubnd"],
             is_jurisdiction=True,
-            **ended,
         )
         p[f"kt-{slug}"] = district
         p[f"kt-{slug}-cu"] = _party(
-            f"kt-{slug}-cu", committee, committee, Kind.PARTY_COMMITTEE, Level.DISTRICT, district, **ended
+            f"kt-{slug}-cu", committee, committee, Kind.PARTY_COMMITTEE, Level.DISTRICT, district
         )
 
     # Bắc Giang and Tân Yên district (seed 003); Bắc Giang merged into Bắc Ninh on 01/07/2025.
@@ -198,7 +224,7 @@ def load_parties() -> dict[str, Party]:
         Kind.STATE,
         Level.PROVINCE,
         is_jurisdiction=True,
-        valid_from=MERGER_START,
+        valid_from=None,  # Bắc Ninh existed before 2025 and kept its name
     )
     p["bg-ubnd"] = _party(
         "bg-ubnd",
@@ -207,8 +233,6 @@ def load_parties() -> dict[str, Party]:
         Kind.STATE,
         Level.PROVINCE,
         is_jurisdiction=True,
-        successor=p["bn-ubnd"],
-        **ended,
     )
     ty = _party(
         "ty-ubnd",
@@ -219,7 +243,6 @@ def load_parties() -> dict[str, Party]:
         p["bg-ubnd"],
         is_jurisdiction=True,
         email="ubnd@tanyen.example",
-        **ended,
     )
     p["ty-ubnd"] = ty
     tan_yen = [
@@ -235,7 +258,10 @@ def load_parties() -> dict[str, Party]:
         ("ty-doan", "Huyện đoàn Tân Yên", "Huyện đoàn Tân Yên", Kind.SOCIO_POLITICAL),
     ]
     for code, name, short, kind in tan_yen:
-        p[code] = _party(code, name, short, kind, Level.DISTRICT, ty, email=f"{code}@tanyen.example", **ended)
+        # The notice: Phòng Nội vụ and the Văn phòng are the district People's Committee's; the HĐND, the
+        # Party committee, the Front and the organisations are not under it.
+        superior = ty if code in ("ty-pnv", "ty-vp") else None
+        p[code] = _party(code, name, short, kind, Level.DISTRICT, ty, superior=superior, email=f"{code}@tanyen.example")
     Party.objects.filter(pk=ty.pk).update(focal_agency=p["ty-pnv"])
     for party in p.values():
         party.refresh_from_db()
@@ -729,10 +755,14 @@ def load_demo_credentials() -> list[str]:
 
 
 def demo_load() -> DemoResult:
+    from .reorganisations import load_reorganisations
+
     parties = load_parties()
     kon_tum = load_directive_106(parties)
     tan_yen = load_notice_003(parties)
     users = load_users(parties)
+    load_reorganisations()  # before the tasks: the 2025 tasks are created for the successors
+    parties = {party.code: party for party in Party.objects.all()}
     generated = tasks_generate()
     obligations = {"report": kon_tum["report"], "rollup": kon_tum["rollup"], "finish": tan_yen["finish"]}
     apply_invented_history(cast(dict[str, Obligation], obligations), parties)

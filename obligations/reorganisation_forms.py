@@ -52,7 +52,7 @@ class ReorganisationForm(forms.Form):
         label=_("Cơ quan, tổ chức được sắp xếp *"),
         queryset=Party.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hợp nhất, sáp nhập: chọn một hoặc nhiều; các loại khác: chọn một."),
+        help_text=_("Hợp nhất, sáp nhập, chấm dứt hoạt động: chọn một hoặc nhiều; các loại khác: chọn một."),
     )
     target = PartyChoiceField(
         label=_("Sáp nhập vào cơ quan đã có"),

@@ -344,7 +344,7 @@ def _check(plan: Plan, *, actor, exclude: Reorganisation | None = None) -> None:
         refuse("effective_on", _("Ngày có hiệu lực không được trước ngày ban hành văn bản."))
     if not plan.sources:
         refuse("sources", _("Hãy chọn cơ quan, tổ chức được sắp xếp."))
-    if plan.kind != Kind.MERGE and len(plan.sources) > 1:
+    if plan.kind not in (Kind.MERGE, Kind.END) and len(plan.sources) > 1:
         refuse("sources", _("Chỉ chọn một cơ quan, tổ chức cho loại thay đổi này."))
     source_ids = {p.pk for p in plan.sources}
     for party in plan.sources:

@@ -16,7 +16,7 @@ from matters import selectors as matter_selectors
 from matters import services as matter_services
 from matters.models import Matter, MatterEvent
 from notifications.models import Notification
-from obligations import selectors, services
+from obligations import reorganisations, selectors, services
 from obligations.models import (
     Attachment,
     Contribution,
@@ -38,6 +38,7 @@ from regulations.models import (
     Membership,
     Party,
     Regulation,
+    Reorganisation,
     SourceEvent,
 )
 from regulations.rights import Right
@@ -75,8 +76,11 @@ def _everything() -> dict:
         "generated_files": GeneratedFile.objects.count(),
         "matters": list(Matter.objects.order_by("pk").values_list("pk", "status", "updated_at")),
         "matter_events": MatterEvent.objects.count(),
+        "reorganisations": Reorganisation.objects.count(),
         "notifications": Notification.objects.count(),
-        "parties": list(Party.objects.order_by("pk").values_list("pk", "path", "name")),
+        "parties": list(
+            Party.objects.order_by("pk").values_list("pk", "path", "name", "valid_to", "successor_id", "parent_id")
+        ),
         "memberships": Membership.objects.count(),
         "regulations": list(Regulation.objects.order_by("pk").values_list("pk", "title", "note")),
         "documents": list(Document.objects.order_by("pk").values_list("pk", "subject", "number_symbol")),
@@ -268,6 +272,21 @@ STATE_SERVICES: dict[str, Act] = {
         lambda s, actor: matter_services.matter_forward(matter=s.matter, actor=actor, message="Đề nghị chỉ đạo."),
         NOT_ANSWERING,
         "sonoivu",
+    ),
+    "reorganisation_record": Act(
+        lambda s, actor: reorganisations.reorganisation_record(
+            actor=actor,
+            plan=reorganisations.Plan(
+                kind=Reorganisation.Kind.RENAME,
+                number_symbol="1/QĐ-UBND",
+                decided_on=datetime.date(2030, 1, 1),
+                effective_on=datetime.date(2030, 2, 1),
+                sources=[Party.objects.get(code="qn-hnd")],
+                new_name="Hội Nông dân Việt Nam tỉnh Quảng Ngãi",
+            ),
+        ),
+        NOT_WRITERS,
+        "vanphong",
     ),
     "regulation_create": Act(
         lambda s, actor: source_services.regulation_create(
@@ -627,6 +646,8 @@ TAKES_POST = {
     "obligations:obligation_edit",
     "obligations:intake",
     "obligations:intake_confirm",
+    "obligations:reorganisation_new",
+    "obligations:reorganisation_undo",
     "obligations:task_contribute",
     "reports:consolidated_list",
     "reports:consolidated_detail",

@@ -17,7 +17,7 @@ from matters import services as matter_services
 from notifications.models import Notification
 from obligations import contributions, services
 from obligations.models import Attachment, Obligation, Task
-from regulations.models import Document, Meeting, Party, Regulation
+from regulations.models import Document, Meeting, Party, Regulation, Reorganisation
 from reports import services as report_services
 from reports.models import GeneratedFile
 from tests.obligations.test_contributions import lead_task_of_tan_yen, member_of, reopen
@@ -117,6 +117,11 @@ HND_READERS = "302 200 404 200 200 200 404 404 200"
 # Adding a source: an office (vanphong) or the administrator.
 SOURCE_WRITERS = "302 403 403 403 403 200 403 403 200"
 
+
+def _hnd_merger():
+    return Reorganisation.objects.get(parties__code="kt-hnd")
+
+
 RULES: dict[str, Rule] = {
     "healthz": Rule("get", lambda w: reverse("healthz"), _all(200, anonymous=200)),
     "login": Rule("get", lambda w: reverse("login"), _all(302, anonymous=200)),
@@ -186,6 +191,16 @@ RULES: dict[str, Rule] = {
     # Without the signed text of a review, the office is sent back to the first step.
     "obligations:intake_confirm": Rule(
         "post", lambda w: reverse("obligations:intake_confirm"), "302 403 403 403 403 302 403 403 302"
+    ),
+    # Reorganisations: read by whoever sees a party the decision involves; recorded and undone by the office.
+    "obligations:reorganisation_list": Rule("get", lambda w: reverse("obligations:reorganisation_list"), _all(200)),
+    "obligations:reorganisation_new": Rule("get", lambda w: reverse("obligations:reorganisation_new"), SOURCE_WRITERS),
+    "obligations:reorganisation_detail": Rule("get", lambda w: _hnd_merger().get_absolute_url(), HND_READERS),
+    # An applied decision cannot be undone: the office is sent back to it with the reason.
+    "obligations:reorganisation_undo": Rule(
+        "post",
+        lambda w: reverse("obligations:reorganisation_undo", args=[_hnd_merger().pk]),
+        "302 403 404 403 403 302 404 404 302",
     ),
     "obligations:task_list": Rule("get", lambda w: reverse("obligations:task_list"), _all(200)),
     "obligations:task_detail": Rule("get", lambda w: w.task.get_absolute_url(), HND_READERS),
