@@ -101,7 +101,7 @@ def jurisdiction_parties(*, jurisdiction, on: datetime.date | None = None) -> li
     if on is not None and subtree.valid_on(on).exists():
         # A party valid on the document's date is preferred: history stays readable after a merger.
         subtree = subtree.valid_on(on)
-    return list(subtree.order_by("path"))
+    return list(subtree.order_by("path").prefetch_related("former_names"))
 
 
 def parties_match(
@@ -158,8 +158,18 @@ def _parties_for(name: str, parties: list, jurisdiction) -> list:
     return [p for p in below if _name_matches(key, p)]
 
 
+def _names_of(party) -> list[str]:
+    """The names a document may use for the body: today's and those it bore before a rename (aliases)."""
+    names = [party.name, party.short_name]
+    former = getattr(party, "former_names", None)
+    if former is not None and hasattr(former, "all"):
+        for alias in former.all():
+            names += [alias.name, alias.short_name]
+    return [name for name in names if name]
+
+
 def _name_matches(key: str, party) -> bool:
-    for written in (party.name, party.short_name):
+    for written in _names_of(party):
         folded = _fold(written)
         # The registered name carries the place ("Hội Nông dân tỉnh Kon Tum"); the document seldom does.
         bare = re.sub(r"\s+" + _LEVELS + r"\b.*$", "", folded)

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from notifications.models import Notification
 from obligations.models import Handover, Obligation, Task, TaskEvent
@@ -327,3 +328,17 @@ def test_only_the_office_of_every_territory_involved_may_record_it(world, make_u
         with pytest.raises(PermissionDenied):
             reorganisation_record(actor=actor, plan=_merge(world), today=D(2026, 7, 1))
     assert not TESTED.exists()
+
+
+def test_a_renamed_body_is_still_found_by_its_old_name_in_search_and_extraction(world, client):
+    from obligations.extraction.parties import parties_match
+
+    plan = Plan(
+        kind=Kind.RENAME, number_symbol="12/QĐ-UBND", decided_on=D(2026, 5, 1), effective_on=D(2026, 6, 1),
+        sources=[world["hnd_a"]], new_name="Hội Nông dân Việt Nam tỉnh A", new_short_name="HNDVN A",
+    )  # fmt: skip
+    reorganisation_record(actor=world["office"], plan=plan, today=D(2026, 6, 1))
+    assert parties_match(names=["Hội Nông dân tỉnh A"], jurisdiction=world["a"]) == ["hnd-a"]
+    client.force_login(world["office"])
+    page = client.get(reverse("obligations:search"), {"q": "hoi nong dan tinh a"}).content.decode()
+    assert "Hội Nông dân Việt Nam tỉnh A" in page
