@@ -160,6 +160,18 @@ def test_a_decision_waits_for_its_effective_date_then_the_daily_job_applies_it(w
     assert reorganisations_apply_due(today=D(2026, 7, 2)) == 0  # once
 
 
+def test_the_command_applies_what_is_due(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reorganisation_record(actor=world["office"], plan=_merge(world, effective_on=D(2026, 7, 10)), today=D(2026, 7, 1))
+    out = StringIO()
+    call_command("apply_reorganisations", "--date", "2026-07-10", stdout=out)
+    assert "Đã thực hiện 1 quyết định" in out.getvalue()
+    assert _state(world)["open"] == ("hnd-b", Task.State.OPEN)
+
+
 def test_undo_before_the_effective_date_restores_everything(world):
     before_tasks = _state(world)
     before_party = Party.objects.filter(pk=world["hnd_a"].pk).values().get()
