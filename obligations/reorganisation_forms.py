@@ -39,7 +39,7 @@ class ReorganisationForm(forms.Form):
     number_symbol = forms.CharField(
         label=_("Số, ký hiệu văn bản quyết định *"),
         max_length=100,
-        help_text=_("Ví dụ: 202/2025/QH15, 1656/NQ-UBTVQH15, 45/QĐ-UBND."),
+        help_text=_("Ví dụ: 202/2025/QH15, 1677/NQ-UBTVQH15, 45/QĐ-UBND."),
     )
     decided_on = _date(_("Ngày ban hành *"))
     effective_on = _date(

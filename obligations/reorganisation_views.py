@@ -34,13 +34,38 @@ def _get(user, pk) -> Reorganisation:
 @login_required
 @require_GET
 def reorganisation_list(request):
-    decisions = reorganisations_visible_to(request.user).select_related("jurisdiction").prefetch_related("parties")
+    decisions = reorganisations_visible_to(request.user)
     page = Paginator(decisions.order_by("-effective_on", "-pk"), 50).get_page(request.GET.get("page"))
+    records = list(page.object_list)
+    parties = Party.objects.in_bulk({pk for record in records for pk in _party_ids(record)})
+    rows = [
+        {
+            "record": record,
+            "sources": [parties[pk] for pk in record.plan.get("sources", []) if pk in parties],
+            "successors": [parties[pk] for pk in _successor_ids(record) if pk in parties],
+        }
+        for record in records
+    ]
     return render(
         request,
         "obligations/reorganisation_list.html",
-        {"page": page, "decisions": page.object_list, "can_create": can_reorganise(request.user)},
+        {"page": page, "rows": rows, "can_create": can_reorganise(request.user)},
     )
+
+
+def _successor_ids(record: Reorganisation) -> list[int]:
+    plan = record.plan
+    ids = [plan["target"]] if plan.get("target") else []
+    if record.result.get("created"):
+        ids.append(record.result["created"])
+    return ids + list(plan.get("targets", []))
+
+
+def _party_ids(record: Reorganisation) -> list[int]:
+    ids = [*record.plan.get("sources", []), *_successor_ids(record)]
+    if record.plan.get("new_parent"):
+        ids.append(record.plan["new_parent"])
+    return ids
 
 
 @login_required
@@ -112,6 +137,7 @@ def reorganisation_detail(request, pk):
             "moved": moved,
             "excused": excused,
             "trail": source_trail(record),
+            "handovers": record.handovers.select_related("obligation", "successor").order_by("obligation__title"),
             "can_undo": record.can_undo and can_reorganise(request.user, record),
         },
     )

@@ -250,6 +250,11 @@ def _obligations_naming(parties: list[Party], effective_on: datetime.date) -> li
         rows = through.objects.filter(**{f"{column}__in": ids}, obligation__in=in_force).select_related("obligation")
         for row in rows.order_by("obligation_id"):
             found.append((row.obligation, role, by_id[row.party_id]))
+    # The rule "every organisation that signed the regulations the source implements" names them too.
+    for obligation in in_force.filter(responsible_rule=Obligation.ResponsibleRule.SIGNATORY_ORGANISATIONS):
+        for party in obligation.responsible_party_list():
+            if party.pk in by_id:
+                found.append((obligation, "responsible", by_id[party.pk]))
     return found
 
 
