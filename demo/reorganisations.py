@@ -32,6 +32,7 @@ The facts and their sources (public pages, read in 2026; "chưa đối chiếu" 
 """
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -41,7 +42,7 @@ from regulations.models import Party, Reorganisation
 Kind = Reorganisation.Kind
 D = datetime.date
 
-NQ_202 = {
+NQ_202: dict[str, Any] = {
     "number_symbol": "202/2025/QH15",
     "decided_on": D(2025, 6, 12),
     "effective_on": D(2025, 7, 1),
@@ -50,7 +51,7 @@ NQ_202 = {
     "source_note": "Nghị quyết có hiệu lực từ ngày thông qua (12/06/2025); chính quyền địa phương của tỉnh mới "
     "chính thức hoạt động từ ngày 01/07/2025, các cơ quan của tỉnh cũ hoạt động đến hết ngày 30/06/2025.",
 }
-LAW_72 = {
+LAW_72: dict[str, Any] = {
     "number_symbol": "72/2025/QH15",
     "decided_on": D(2025, 6, 16),
     "effective_on": D(2025, 7, 1),
@@ -60,7 +61,7 @@ LAW_72 = {
     "khoản thi hành). Huyện ủy, Ủy ban MTTQ và các tổ chức chính trị - xã hội cấp huyện kết thúc hoạt động cùng "
     "cấp huyện theo quyết định của Đảng và của Mặt trận; số văn bản chưa đối chiếu.",
 }
-ND_45 = {
+ND_45: dict[str, Any] = {
     "number_symbol": "45/2025/NĐ-CP",
     "decided_on": D(2025, 2, 28),
     "effective_on": D(2025, 3, 1),
@@ -72,7 +73,7 @@ ND_45 = {
 
 # (decision, kind, source codes, target code or new body (code, name, short name), split targets,
 # split assignment "all to the first target").
-PROVINCE_DEPARTMENTS_2025 = [
+PROVINCE_DEPARTMENTS_2025: list[tuple[dict[str, Any], str, list[str], Any]] = [
     (ND_45, Kind.MERGE, ["kt-so-khdt"], "kt-so-tc"),
     (
         ND_45,
@@ -82,7 +83,7 @@ PROVINCE_DEPARTMENTS_2025 = [
     ),
     (ND_45, Kind.MERGE, ["kt-so-tttt"], "kt-so-khcn"),
 ]
-LDTBXH_SPLIT = (ND_45, "kt-so-ldtbxh", ["kt-snv", "kt-so-yt", "kt-so-gddt"])
+LDTBXH_SPLIT: tuple[dict[str, Any], str, list[str]] = (ND_45, "kt-so-ldtbxh", ["kt-snv", "kt-so-yt", "kt-so-gddt"])
 PROVINCE_MERGER = [
     ("kt-ubnd", "qn-ubnd"),
     ("kt-snv", "qn-snv"),

@@ -138,6 +138,7 @@ class ContributionAdmin(ReadOnlyAdmin):
 
 
 class PartyAdminForm(forms.ModelForm):
+    user = None  # set by PartyAdmin.get_form: the actor the service checks
     decision_number = forms.CharField(
         label=_("Số, ký hiệu văn bản quyết định"),
         required=False,
@@ -183,7 +184,7 @@ class PartyAdminForm(forms.ModelForm):
             effective_on=valid_to + datetime.timedelta(days=1),
             sources=[Party.objects.get(pk=old.pk)],
             target=successor,
-            source_note=_("Ghi nhận từ trang quản trị."),
+            source_note=str(_("Ghi nhận từ trang quản trị.")),
         )
         return self.plan
 
@@ -226,7 +227,7 @@ class PartyAdmin(ImportExportModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user  # type: ignore[attr-defined]  # the service checks the actor's rights
+        form.user = request.user  # the service checks the actor's rights
         return form
 
     def get_import_resource_kwargs(self, request, **kwargs):

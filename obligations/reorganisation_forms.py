@@ -92,7 +92,7 @@ class ReorganisationForm(forms.Form):
             self.fields[name].queryset = current  # type: ignore[attr-defined]
         self.fields["new_parent"].queryset = current.filter(is_jurisdiction=True)  # type: ignore[attr-defined]
         self.assignment_obligations = self._split_obligations()
-        target_choices = [("", _("— Chọn cơ quan kế thừa —"))]
+        target_choices: list[tuple[str, str]] = [("", str(_("— Chọn cơ quan kế thừa —")))]
         target_choices += [(str(p.pk), p.name) for p in self._chosen_targets()]
         for obligation in self.assignment_obligations:
             self.fields[f"assign_{obligation.pk}"] = forms.ChoiceField(

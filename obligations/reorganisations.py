@@ -243,7 +243,7 @@ def _obligations_naming(parties: list[Party], effective_on: datetime.date) -> li
     )
     found: list[tuple[Obligation, str, Party]] = []
     for obligation in in_force.filter(owed_to_id__in=ids).order_by("pk"):
-        found.append((obligation, "owed_to", by_id[obligation.owed_to_id]))
+        found.append((obligation, "owed_to", by_id[obligation.owed_to_id or 0]))
     for role, relation in (("responsible", "responsible_parties"), ("cooperating", "cooperating_parties")):
         through = getattr(Obligation, relation).through
         column = "party_id"
@@ -605,6 +605,7 @@ def reorganisation_apply(*, reorganisation: Reorganisation, today: datetime.date
                 result["tasks_excused"].append(task.pk)
                 continue
             to = change.to if change.to is not None and change.to.pk is not None else plan.target
+            assert isinstance(to, Party)  # a merge's new body exists once applying created it
             task.handed_over_from = task.handed_over_from or old
             task.party = to
             task.save(update_fields=["party", "handed_over_from", "updated_at"])

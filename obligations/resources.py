@@ -88,7 +88,7 @@ class PartyResource(SourcePartyResource):
             effective_on=instance.valid_to + datetime.timedelta(days=1),
             sources=[old],
             target=instance.successor,
-            source_note=_("Nhập từ bảng tính."),
+            source_note=str(_("Nhập từ bảng tính.")),
         )
         # The service writes these: the row's other changes are saved as they are.
         instance.valid_to, instance.successor = old.valid_to, old.successor

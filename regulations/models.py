@@ -265,7 +265,7 @@ class Party(SearchableModel):
     def succession(self) -> list["Party"]:
         """This party, then its successor, its successor's successor…: who holds its duties over time."""
         chain, party, seen = [self], self, {self.pk}
-        while party.successor_id and party.successor_id not in seen:
+        while party.successor is not None and party.successor_id not in seen:
             party = party.successor
             seen.add(party.pk)
             chain.append(party)

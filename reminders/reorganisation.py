@@ -13,6 +13,5 @@ from .models import ReminderSchedule
 
 @register_pending_reminders
 def pending_reminders(task_ids: list[int]) -> dict[int, datetime.datetime]:
-    return dict(
-        ReminderSchedule.objects.filter(task_id__in=task_ids, next_at__isnull=False).values_list("task_id", "next_at")
-    )
+    pending = ReminderSchedule.objects.filter(task_id__in=task_ids, next_at__isnull=False)
+    return {task_id: next_at for task_id, next_at in pending.values_list("task_id", "next_at") if next_at is not None}
