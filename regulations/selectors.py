@@ -45,6 +45,16 @@ class Scope:
             condition |= Q(**{f"{prefix}path__startswith": path})
         return condition
 
+    def covers(self, party: Party | None) -> bool:
+        """party_q for one party already loaded: whether a link to its page would open."""
+        if party is None:
+            return False
+        return (
+            self.everything
+            or party.pk in self.own_party_ids
+            or any(party.path.startswith(path) for path in self.subtree_paths)
+        )
+
     @property
     def is_oversight(self) -> bool:
         return self.everything or bool(self.subtree_paths)
@@ -189,7 +199,22 @@ def _get_or_404(queryset: QuerySet, pk):
 
 
 def get_party_for_user(user, pk) -> Party:
-    return _get_or_404(parties_visible_to(user).select_related("parent", "successor", "focal_agency"), pk)
+    return _get_or_404(
+        parties_visible_to(user).select_related("parent", "superior", "successor", "focal_agency"), pk
+    )
+
+
+def party_list(user) -> QuerySet[Party]:
+    """The parties a user sees, with what a row of the list shows: its territory, its superior, its
+    successor, its predecessors and its former names (two more queries, whatever the rows)."""
+    return (
+        parties_visible_to(user)
+        .select_related("parent", "superior", "successor")
+        .prefetch_related(
+            models.Prefetch("predecessors", queryset=Party.objects.order_by("path")),
+            "former_names",
+        )
+    )
 
 
 # --- Today's structure: who holds the duties of a party that has ended -------------------------------
