@@ -199,9 +199,7 @@ def _get_or_404(queryset: QuerySet, pk):
 
 
 def get_party_for_user(user, pk) -> Party:
-    return _get_or_404(
-        parties_visible_to(user).select_related("parent", "superior", "successor", "focal_agency"), pk
-    )
+    return _get_or_404(parties_visible_to(user).select_related("parent", "superior", "successor", "focal_agency"), pk)
 
 
 def party_list(user) -> QuerySet[Party]:

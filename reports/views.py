@@ -96,6 +96,7 @@ def _table_rows(data: selectors.Dashboard, filters: selectors.DashboardFilters) 
     base = reverse("obligations:task_list")
     year = f"&year={filters.year}" if filters.year else ""
     holders = filters.holders
+    labels = dict(Task.Status.choices)
     rows = []
     for row in data.rows:
         own = row.own.by_status
@@ -108,14 +109,15 @@ def _table_rows(data: selectors.Dashboard, filters: selectors.DashboardFilters) 
         for year_value in data.years:
             counts = row.rolled_by_year.get(year_value)
             if counts is None or not counts.total:
-                matrix.append(("rate-none", "—", ""))
+                matrix.append((year_value, "rate-none", "—", ""))
             else:
-                matrix.append((counts.rate_class, f"{counts.done}/{counts.expected}", _pct(counts.reporting_rate)))
+                fraction = f"{counts.done}/{counts.expected}"
+                matrix.append((year_value, counts.rate_class, fraction, _pct(counts.reporting_rate)))
         rows.append(
             {
                 "row": row,
                 "links": links,
-                "cells": [(own[code], links[code]) for code in STATUS_CODES],
+                "cells": [(labels[code], own[code], links[code]) for code in STATUS_CODES],
                 "reporting_rate": _pct(row.rolled.reporting_rate),
                 "on_time_rate": _pct(row.rolled.on_time_rate),
                 "matrix": matrix,
