@@ -1,4 +1,5 @@
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -189,7 +190,7 @@ def test_dashboard_query_count_is_pinned_and_flat(client, world, grow, frozen, d
 
 
 # Whatever the number of parties and tasks: session and scope, one grouped count, the parties, the overdue
-# list, the calendar month and the filters' choices (bench/dashboard.py counts 17 for its own user)…
+# list, the calendar month and the filters' choices (bench/dashboard.py counts one more for its own user)…
 QUERIES_DASHBOARD_THEN = 16
 # …and in "hiện nay" (the default), who holds whose duties today, read once for the counts, the overdue list,
 # the calendar and the links.
@@ -210,3 +211,13 @@ def test_the_menu_shows_the_dashboard_only_to_oversight_roles(client, world, fro
     page = client.get(reverse("obligations:my_tasks")).content.decode()
     assert f'href="{reverse("reports:dashboard")}"' not in page
     assert reverse("reports:calendar_settings") in page
+
+
+def test_the_chart_coordinates_use_a_decimal_point_in_vietnamese(client, world, frozen):
+    """SVG reads "212.0": the Vietnamese decimal comma ("212,0") drew no bar at all."""
+    client.force_login(world["users"]["focal"])
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    chart = html[html.index('<section aria-labelledby="chart-title"') :]
+    svg = chart[chart.index("<svg") : chart.index("</svg>")]
+    assert "<rect" in svg
+    assert not re.search(r'(?:x|y|width|height|y1|y2)="\d+,\d', svg)
