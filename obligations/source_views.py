@@ -13,16 +13,22 @@ from .selectors import obligations_visible_to, tasks_visible_to
 @require_GET
 def party_detail(request, pk):
     party = sources.get_party_for_user(request.user, pk)
-    children = sources.parties_visible_to(request.user).filter(parent=party)
-    predecessors = sources.parties_visible_to(request.user).filter(successor=party)
+    visible = sources.parties_visible_to(request.user).order_by("path")
+    scope = sources.user_scope(request.user)
     tasks = tasks_visible_to(request.user).filter(party=party).with_related().with_status()[:20]
     return render(
         request,
         "obligations/party_detail.html",
         {
             "party": party,
-            "children": children,
-            "predecessors": predecessors,
+            # The two relations, apart: the bodies on its territory, and those under it by organisation.
+            "on_territory": visible.filter(parent=party),
+            "subordinates": visible.filter(superior=party),
+            "predecessors": visible.filter(successor=party),
+            "former_names": party.former_names.all(),
+            "territory_link": party.parent if scope.covers(party.parent) else None,
+            "superior_link": scope.covers(party.superior),
+            "successor_link": scope.covers(party.successor),
             "tasks": tasks,
         },
     )

@@ -1,14 +1,17 @@
 """Who may see what. A user sees their own parties; an oversight role (office, focal agency, leader,
 admin) also sees the whole subtree of the jurisdiction it works for. Everything else is a 404."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Conclusion,
@@ -41,6 +44,16 @@ class Scope:
         for path in self.subtree_paths:
             condition |= Q(**{f"{prefix}path__startswith": path})
         return condition
+
+    def covers(self, party: Party | None) -> bool:
+        """party_q for one party already loaded: whether a link to its page would open."""
+        if party is None:
+            return False
+        return (
+            self.everything
+            or party.pk in self.own_party_ids
+            or any(party.path.startswith(path) for path in self.subtree_paths)
+        )
 
     @property
     def is_oversight(self) -> bool:
@@ -186,7 +199,185 @@ def _get_or_404(queryset: QuerySet, pk):
 
 
 def get_party_for_user(user, pk) -> Party:
-    return _get_or_404(parties_visible_to(user).select_related("parent", "successor", "focal_agency"), pk)
+    return _get_or_404(parties_visible_to(user).select_related("parent", "superior", "successor", "focal_agency"), pk)
+
+
+def party_list(user) -> QuerySet[Party]:
+    """The parties a user sees, with what a row of the list shows: its territory, its superior, its
+    successor, its predecessors and its former names (two more queries, whatever the rows)."""
+    return (
+        parties_visible_to(user)
+        .select_related("parent", "superior", "successor")
+        .prefetch_related(
+            models.Prefetch("predecessors", queryset=Party.objects.order_by("path")),
+            "former_names",
+        )
+    )
+
+
+# --- Today's structure: who holds the duties of a party that has ended -------------------------------
+
+
+class Structure(models.TextChoices):
+    """Which structure of parties a count follows. "Hiện nay": a task counts for the party that holds its
+    party's duties today (a province's rates run on across a merger); "tại thời điểm": for the party it was
+    given to."""
+
+    NOW = "hien_nay", _("Theo cơ cấu hiện nay")
+    THEN = "tai_thoi_diem", _("Theo cơ cấu tại thời điểm")
+
+
+@dataclass(frozen=True)
+class HeldParty:
+    """What the mapping needs to know of a party that ended, or of the party that took its duties over."""
+
+    pk: int
+    name: str
+    short_name: str
+    path: str
+    level: str
+    kind: str
+    valid_to: datetime.date | None = None
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+@dataclass(frozen=True)
+class Holders:
+    """Who holds each party's duties today. Only the parties that passed them on are in `holder_of`; every
+    other party holds its own. `parties` has the facts of those and of their holders."""
+
+    holder_of: dict[int, int]
+    parties: dict[int, HeldParty]
+    _merged: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        for pk, holder in sorted(self.holder_of.items(), key=lambda item: self.parties[item[0]].path):
+            self._merged.setdefault(holder, []).append(pk)
+
+    def of(self, party_id: int) -> int:
+        return self.holder_of.get(party_id, party_id)
+
+    def merged_into(self, party_id: int) -> list[int]:
+        """The party and every party whose duties it holds today (its predecessors, however far back)."""
+        return [party_id, *self._merged.get(party_id, [])]
+
+    def predecessors(self, party_id: int) -> list[HeldParty]:
+        return [self.parties[pk] for pk in self._merged.get(party_id, [])]
+
+    def party_q(self, field: str = "", *, jurisdiction: Party | None = None, level: str = "", kind: str = "") -> Q:
+        """A condition on a Party (or the Party behind `field`) that keeps those whose holder today is at or
+        below `jurisdiction` in today's tree, of that level and kind. A handful of path prefixes and ids,
+        however many parties merged: only the parties where the answer changes are named."""
+        condition = Q()
+        if jurisdiction is not None:
+            condition &= self._subtree_q(field, jurisdiction)
+        for name, value in (("level", level), ("kind", kind)):
+            if value:
+                condition &= self._attribute_q(field, name, value)
+        return condition
+
+    def _attribute_q(self, field: str, name: str, value: str) -> Q:
+        prefix = f"{field}__" if field else ""
+        ids = f"{field}__in" if field else "pk__in"
+        gained, lost = [], []
+        for pk, holder in self.holder_of.items():
+            own, held = getattr(self.parties[pk], name) == value, getattr(self.parties[holder], name) == value
+            if held and not own:
+                gained.append(pk)
+            elif own and not held:
+                lost.append(pk)
+        condition = Q(**{f"{prefix}{name}": value})
+        if lost:
+            condition &= ~Q(**{ids: lost})
+        if gained:
+            condition |= Q(**{ids: gained})
+        return condition
+
+    def _subtree_q(self, field: str, jurisdiction: Party) -> Q:
+        top = self.of(jurisdiction.pk)
+        top_path = self.parties[top].path if top in self.parties else jurisdiction.path
+        decided: dict[int, bool] = {}
+
+        def inside(ancestor_ids: list[int]) -> bool:
+            # Today's parent of a party is the holder of its parent: walk up, jumping to the holder of the
+            # first ancestor that passed its duties on.
+            for pk in reversed(ancestor_ids):
+                if pk == top:
+                    return True
+                if pk in self.holder_of:
+                    return decide(pk)
+            return False
+
+        def decide(pk: int) -> bool:
+            if pk not in decided:
+                decided[pk] = False  # while deciding: a cycle of successors leads nowhere
+                decided[pk] = inside(self.parties[self.holder_of[pk]].ancestor_ids)
+            return decided[pk]
+
+        nodes = {top: top_path} | {pk: self.parties[pk].path for pk in self.holder_of}
+        # Keep the nodes where the answer changes from their nearest node above: inside one, outside the next.
+        included: list[str] = []
+        excluded: list[str] = []
+        for path in nodes.values():
+            ancestors = [int(part) for part in path.strip("/").split("/") if part]
+            value = inside(ancestors)
+            if value != inside(ancestors[:-1]):
+                (included if value else excluded).append(path)
+        prefix = f"{field}__path" if field else "path"
+        condition = Q(pk__in=[])
+        for path in included:
+            term = Q(**{f"{prefix}__startswith": path})
+            for other in excluded:
+                if other.startswith(path):
+                    term &= ~Q(**{f"{prefix}__startswith": other})
+            condition |= term
+        return condition
+
+
+def current_holders(today: datetime.date | None = None) -> Holders:
+    """For every party that ended before today and has a successor, the party that holds its duties today,
+    following the successors on (Kon Tum's Hội Nông dân → Quảng Ngãi's). One query; a cycle of successors
+    stops where it would come round again."""
+    today = today or timezone.localdate()
+    rows = Party.objects.filter(successor__isnull=False).values_list(
+        "pk",
+        "name",
+        "short_name",
+        "path",
+        "level",
+        "kind",
+        "valid_to",
+        "successor_id",
+        "successor__name",
+        "successor__short_name",
+        "successor__path",
+        "successor__level",
+        "successor__kind",
+        "successor__valid_to",
+    )
+    parties: dict[int, HeldParty] = {}
+    successor_of: dict[int, int] = {}
+    for pk, name, short, path, level, kind, valid_to, successor, *held in rows:
+        parties[pk] = HeldParty(pk, name, short, path, level, kind, valid_to)
+        parties.setdefault(successor, HeldParty(successor, *held))  # type: ignore[arg-type]
+        if valid_to is not None and valid_to < today:
+            successor_of[pk] = successor
+    holder_of: dict[int, int] = {}
+    for pk in successor_of:
+        chain = [pk]
+        holder = successor_of[pk]
+        while holder in successor_of and holder not in chain:
+            chain.append(holder)
+            holder = successor_of[holder]
+        if holder == pk:
+            continue  # on a cycle of successors: nobody else holds its duties
+        if holder in chain:
+            holder = chain[-1]  # into a cycle: stop at the last party before it comes round
+        holder_of[pk] = holder
+    return Holders(holder_of=holder_of, parties={pk: parties[pk] for pk in {*holder_of, *holder_of.values()}})
 
 
 def _require_right(user, party: Party, right: str) -> None:

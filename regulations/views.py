@@ -32,9 +32,7 @@ def paginate(request, queryset):
 
 @require_GET
 def party_list(request):
-    filterset = PartyFilter(
-        request.GET, queryset=selectors.parties_visible_to(request.user).select_related("parent"), request=request
-    )
+    filterset = PartyFilter(request.GET, queryset=selectors.party_list(request.user), request=request)
     page = paginate(request, filterset.qs)
     return render(request, "regulations/party_list.html", {"filter": filterset, "page": page})
 

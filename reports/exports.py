@@ -10,18 +10,20 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from obligations.models import FigureDefinition, Submission
+from obligations.models import FigureDefinition, Submission, Task
 from obligations.resources import (
     SubmissionResource,
     TaskResource,
     export_submissions_queryset,
     export_tasks_queryset,
 )
+from regulations.models import Party
 from regulations.resources import escape_formula
+from regulations.selectors import Structure
 
 from . import selectors
 from .models import ConsolidatedReport
@@ -35,22 +37,73 @@ CHUNK = 2000
 
 @dataclass
 class ExportSpec:
-    """What to export: the headers, the rows (an iterator of cell lists), how many, and a file name."""
+    """What to export: the headers, the rows (an iterator of cell lists), how many, and a file name; the
+    sheet's name and a title line above the headers (the spreadsheet's first row: what it holds, by which
+    structure, with which filters; a CSV stays data only, its file name says the structure)."""
 
     name: str
     headers: list[str]
     rows: Callable[[], Iterable[list]]
     count: Callable[[], int]
+    sheet: str = ""
+    title: str = ""
 
 
-def _resource_rows(resource, queryset: QuerySet) -> Callable[[], Iterable[list]]:
+# The file names' mark of the structure the rows follow.
+STRUCTURE_SLUGS: dict[str, str] = {Structure.NOW: "co-cau-hien-nay", Structure.THEN: "co-cau-tai-thoi-diem"}
+
+
+def _resource_rows(
+    resource, queryset: QuerySet, *, holder_column: tuple[int, Callable] | None = None
+) -> Callable[[], Iterable[list]]:
+    """The resource's cells of each row; in "hiện nay", with the name of the party holding the row's duties
+    today inserted at a column (holder_column: where, and the row's party id)."""
+
     def rows():
         export_fields = resource.get_export_fields()  # once, not per row
         export_field = resource.export_field
         for obj in queryset.iterator(chunk_size=CHUNK):
-            yield [export_field(field, obj) for field in export_fields]
+            cells = [export_field(field, obj) for field in export_fields]
+            if holder_column is not None:
+                position, party_of = holder_column
+                cells.insert(position, party_of(obj))
+            yield cells
 
     return rows
+
+
+def _holder_name(filters: "selectors.DashboardFilters", party_id_of: Callable, party_name_of: Callable):
+    """The cell of the party that holds a row's duties today: its own name when it has not ended."""
+    holders = filters.holders
+    assert holders is not None
+
+    def cell(obj):
+        party_id = party_id_of(obj)
+        holder = holders.of(party_id)
+        return escape_formula(holders.parties[holder].name if holder != party_id else party_name_of(obj))
+
+    return cell
+
+
+def _title(what: str, filters: "selectors.DashboardFilters", status: str = "") -> str:
+    """The spreadsheet's first row: "Nhiệm vụ — Theo cơ cấu hiện nay (năm 2024; Ủy ban nhân dân tỉnh …)"."""
+    narrowed = []
+    if filters.year:
+        narrowed.append(_("năm %(year)s") % {"year": filters.year})
+    if filters.jurisdiction is not None:
+        narrowed.append(filters.jurisdiction.name)
+    if filters.level:
+        narrowed.append(str(dict(Party.Level.choices).get(filters.level, filters.level)))
+    if filters.kind:
+        narrowed.append(str(dict(Party.Kind.choices).get(filters.kind, filters.kind)))
+    if filters.regulation is not None:
+        narrowed.append(filters.regulation.number_symbol or filters.regulation.title)
+    if status:
+        narrowed.append(str(dict(Task.Status.choices).get(status, status)))
+    title = f"{what} — {filters.structure_label}"
+    if narrowed:
+        title += f" ({'; '.join(narrowed)})"
+    return escape_formula(title)
 
 
 def task_export(user, filters: "selectors.DashboardFilters", status: str = "") -> ExportSpec:
@@ -59,11 +112,24 @@ def task_export(user, filters: "selectors.DashboardFilters", status: str = "") -
         tasks = tasks.with_status_code(status, timezone.now())
     resource = TaskResource()
     queryset = export_tasks_queryset(tasks)
+    headers = resource.get_export_headers()
+    holder_column = None
+    if filters.as_now:
+        # After the party's own column: who holds that party's duties today.
+        position = 3
+        queryset = queryset.annotate(row_party_id=F("party_id"))
+        holder_column = (
+            position,
+            _holder_name(filters, lambda task: task.row_party_id, lambda task: task.party_name),
+        )
+        headers.insert(position, _("Cơ quan, tổ chức theo cơ cấu hiện nay"))
     return ExportSpec(
-        name="nhiem-vu",
-        headers=resource.get_export_headers(),
-        rows=_resource_rows(resource, queryset),
+        name=f"nhiem-vu-{STRUCTURE_SLUGS[filters.structure]}",
+        headers=headers,
+        rows=_resource_rows(resource, queryset, holder_column=holder_column),
         count=tasks.count,
+        sheet="nhiem-vu",
+        title=_title(_("Danh sách nhiệm vụ"), filters, status),
     )
 
 
@@ -74,11 +140,22 @@ def submission_export(user, filters: "selectors.DashboardFilters") -> ExportSpec
         FigureDefinition.objects.filter(obligation__tasks__in=tasks.values("pk")).distinct().order_by("order", "pk")
     )
     resource = SubmissionResource(figure_definitions=definitions)
+    headers = resource.get_export_headers()
+    holder_column = None
+    if filters.as_now:
+        position = 1
+        holder_column = (
+            position,
+            _holder_name(filters, lambda sub: sub.task.party_id, lambda sub: sub.task.party.name),
+        )
+        headers.insert(position, _("Cơ quan, tổ chức theo cơ cấu hiện nay"))
     return ExportSpec(
-        name="bao-cao-don-vi",
-        headers=resource.get_export_headers(),
-        rows=_resource_rows(resource, export_submissions_queryset(submissions)),
+        name=f"bao-cao-don-vi-{STRUCTURE_SLUGS[filters.structure]}",
+        headers=headers,
+        rows=_resource_rows(resource, export_submissions_queryset(submissions), holder_column=holder_column),
         count=submissions.count,
+        sheet="bao-cao-don-vi",
+        title=_title(_("Báo cáo của đơn vị kèm số liệu"), filters),
     )
 
 
@@ -104,7 +181,9 @@ def write(spec: ExportSpec, fmt: str, out, *, progress: Callable[[int], None] | 
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=spec.name[:31])
+        sheet = workbook.create_sheet(title=(spec.sheet or spec.name)[:31])
+        if spec.title:
+            sheet.append([spec.title])
         sheet.append(spec.headers)
         for row in spec.rows():
             sheet.append(row)
@@ -157,6 +236,9 @@ def filters_from_params(user, params: dict) -> "selectors.DashboardFilters":
             filters.year = None
     filters.level = params.get("level") or ""
     filters.kind = params.get("kind") or ""
+    # Left out (a link of before), it is "hiện nay", as on the dashboard.
+    structure = params.get("co_cau") or ""
+    filters.structure = structure if structure in Structure.values else Structure.NOW
     if params.get("regulation"):
         filters.regulation = _get_or_404(selectors.regulations_for_filter(user), params["regulation"])
     return filters

@@ -5,11 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from obligations.models import Period
 from regulations.models import Party
+from regulations.selectors import Structure
 
 from .models import ConsolidatedReport
 
 
 class DashboardFilterForm(forms.Form):
+    # Left out (an old link), it is "hiện nay": the default the dashboard opens with.
+    co_cau = forms.ChoiceField(
+        label=_("Cơ cấu tổ chức"), choices=Structure.choices, required=False, initial=Structure.NOW
+    )
     jurisdiction = forms.ModelChoiceField(
         label=_("Cấp chính quyền"), queryset=Party.objects.none(), required=False, empty_label=_("Tất cả")
     )

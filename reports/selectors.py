@@ -6,6 +6,7 @@ on, so a number on the dashboard and the task list it links to count the same ta
 """
 
 import calendar
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +28,10 @@ from obligations.selectors import tasks_of_parties_seen
 from regulations.models import Membership, Party, Regulation
 from regulations.rights import Right, require
 from regulations.selectors import (
+    Holders,
+    Structure,
     _get_or_404,
+    current_holders,
     editing_paths,
     parties_visible_to,
     regulations_visible_to,
@@ -114,6 +118,8 @@ class PartyRow:
     own_by_year: dict[int, Counts] = field(default_factory=dict)
     rolled_by_year: dict[int, Counts] = field(default_factory=dict)
     has_children: bool = False
+    # "Hiện nay": the predecessors whose tasks this row counts as its own (Kon Tum's under Quảng Ngãi's).
+    merged: list[Party] = field(default_factory=list)
 
     def cells(self, years):
         return [(year, self.rolled_by_year.get(year) or Counts()) for year in years]
@@ -126,11 +132,31 @@ class DashboardFilters:
     level: str = ""
     kind: str = ""
     regulation: Regulation | None = None
+    structure: str = Structure.NOW
+    # Read once per request, on first use, and carried by dataclasses.replace.
+    current: Holders | None = field(default=None, repr=False, compare=False)
 
     @property
     def narrows_scope(self) -> bool:
         """Whether the dashboard counts fewer tasks than the task list shows for the same year and status."""
         return bool(self.jurisdiction or self.level or self.kind or self.regulation)
+
+    @property
+    def as_now(self) -> bool:
+        return self.structure == Structure.NOW
+
+    @property
+    def holders(self) -> Holders | None:
+        """Who holds each party's duties today, in the "hiện nay" view (one query); None in "tại thời điểm"."""
+        if not self.as_now:
+            return None
+        if self.current is None:
+            self.current = current_holders()
+        return self.current
+
+    @property
+    def structure_label(self) -> str:
+        return str(Structure(self.structure).label)
 
 
 @dataclass
@@ -154,16 +180,22 @@ def jurisdictions_visible_to(user) -> QuerySet[Party]:
 
 def dashboard_tasks(user, filters: DashboardFilters) -> TaskQuerySet:
     """The tasks the dashboard counts: the tasks of the parties the user sees (not the leads' tasks they only
-    co-operate on), narrowed by the filters."""
+    co-operate on), narrowed by the filters. In "hiện nay" the jurisdiction, level and kind are those of the
+    party holding the task's duties today: Quảng Ngãi's jurisdiction takes in Kon Tum's tasks."""
     tasks = tasks_of_parties_seen(user)
-    if filters.jurisdiction is not None:
-        tasks = tasks.filter(party__path__startswith=filters.jurisdiction.path)
+    holders = filters.holders
+    if holders is not None:
+        condition = holders.party_q("party", jurisdiction=filters.jurisdiction, level=filters.level, kind=filters.kind)
+        tasks = tasks.filter(condition)
+    else:
+        if filters.jurisdiction is not None:
+            tasks = tasks.filter(party__path__startswith=filters.jurisdiction.path)
+        if filters.level:
+            tasks = tasks.filter(party__level=filters.level)
+        if filters.kind:
+            tasks = tasks.filter(party__kind=filters.kind)
     if filters.year:
         tasks = tasks.filter(period__year=filters.year)
-    if filters.level:
-        tasks = tasks.filter(party__level=filters.level)
-    if filters.kind:
-        tasks = tasks.filter(party__kind=filters.kind)
     if filters.regulation is not None:
         tasks = tasks.filter(obligation__in=obligations_of_regulation(filters.regulation))
     return tasks
@@ -179,8 +211,14 @@ def obligations_of_regulation(regulation: Regulation) -> QuerySet:
 
 
 def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None = None) -> Dashboard:
-    """Counts and rates per party and reporting year, rolled up the party tree. Three queries, whatever the size."""
+    """Counts and rates per party and reporting year, rolled up the territory tree. Three queries, whatever the
+    size (four in "hiện nay": who holds whose duties today).
+
+    In "hiện nay" a task counts for the party holding its party's duties today, and a party sits under the
+    holder of its territory: the predecessors have no row of their own, their counts are in their
+    successor's, and Kon Tum's departments (which ended without a successor) sit under Quảng Ngãi."""
     now = now or timezone.now()
+    holders = filters.holders
     grouped = (
         dashboard_tasks(user, filters)
         .with_status(now)
@@ -188,34 +226,67 @@ def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None 
         .values_list("party_id", "period__year", "status_code")
         .annotate(n=Count("pk"))
     )
-    own: dict[int, dict[int, Counts]] = defaultdict(dict)
-    years: set[int] = set()
-    for party_id, year, status, n in grouped:
-        own[party_id].setdefault(year, Counts()).add(status, n)
-        years.add(year)
-
-    parties = parties_visible_to(user).only("pk", "name", "short_name", "path", "level", "kind", "parent_id")
+    parties = parties_visible_to(user).only(
+        "pk", "name", "short_name", "path", "level", "kind", "parent_id", "valid_to"
+    )
     if filters.jurisdiction is not None:
-        parties = parties.filter(path__startswith=filters.jurisdiction.path)
+        if holders is not None:
+            parties = parties.filter(holders.party_q(jurisdiction=filters.jurisdiction))
+        else:
+            parties = parties.filter(path__startswith=filters.jurisdiction.path)
     by_id = {party.pk: party for party in parties.order_by("path")}
 
-    # Keep the parties that have tasks, and their ancestors so the tree reads from the top.
-    shown: set[int] = set()
-    for party_id in own:
-        party = by_id.get(party_id)
-        if party is None:
+    def row_of(party_id: int) -> int:
+        """The row a party's tasks count in: its holder's today (when the user sees the holder), else its own."""
+        if holders is None:
+            return party_id
+        holder = holders.of(party_id)
+        return holder if holder in by_id else party_id
+
+    def parent_of(party_id: int) -> int | None:
+        parent_id = by_id[party_id].parent_id
+        return row_of(parent_id) if parent_id is not None and parent_id in by_id else None
+
+    own: dict[int, dict[int, Counts]] = defaultdict(dict)
+    counted: dict[int, set[int]] = defaultdict(set)
+    years: set[int] = set()
+    for party_id, year, status, n in grouped:
+        if party_id not in by_id:
             continue
-        shown.update(pk for pk in party.ancestor_ids if pk in by_id)
-    top_depth = min((len(by_id[pk].ancestor_ids) for pk in shown), default=1)
-    rows = {
-        pk: PartyRow(party=by_id[pk], depth=len(by_id[pk].ancestor_ids) - top_depth)
-        for pk in sorted(shown, key=lambda pk: by_id[pk].path)
-    }
+        key = row_of(party_id)
+        own[key].setdefault(year, Counts()).add(status, n)
+        counted[key].add(party_id)
+        years.add(year)
+
+    # The parties that have tasks, and the parties above them so the tree reads from the top (up to the
+    # chosen jurisdiction: its parties are all there is in by_id).
+    up: dict[int, int | None] = {}
+    for key in own:
+        node: int | None = key
+        while node is not None and node not in up:
+            up[node] = parent_of(node)
+            node = up[node]
+    _cut_cycles(up)
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, above in up.items():
+        children[above].append(pk)
+    rows: dict[int, PartyRow] = {}
+
+    def order(pk: int) -> tuple[bool, str]:
+        return (by_id[pk].valid_to is not None, by_id[pk].path)  # the parties of today first
+
+    def place(pk: int, depth: int) -> None:
+        rows[pk] = PartyRow(party=by_id[pk], depth=depth)
+        for child in sorted(children.get(pk, []), key=order):
+            place(child, depth + 1)
+
+    for root in sorted(children.get(None, []), key=order):
+        place(root, 0)
+
     total, by_year = Counts(), {year: Counts() for year in sorted(years)}
-    for party_id, per_year in own.items():
-        row = rows.get(party_id)
-        if row is None:
-            continue
+    for key, per_year in own.items():
+        row = rows[key]
+        row.merged = [by_id[pk] for pk in sorted(counted[key] - {key}, key=lambda pk: by_id[pk].path)]
         for year, counts in per_year.items():
             row.own.merge(counts)
             row.own_by_year[year] = counts
@@ -226,7 +297,8 @@ def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None 
         row.rolled.merge(row.own)
         for year, counts in row.own_by_year.items():
             row.rolled_by_year.setdefault(year, Counts()).merge(counts)
-        parent = rows.get(row.party.parent_id) if row.party.parent_id else None
+        parent_id = up[row.party.pk]
+        parent = rows.get(parent_id) if parent_id is not None else None
         if parent is not None:
             parent.has_children = True
             parent.rolled.merge(row.rolled)
@@ -242,15 +314,39 @@ def dashboard(user, filters: DashboardFilters, *, now: datetime.datetime | None 
     )
 
 
+def _cut_cycles(up: dict[int, int | None]) -> None:
+    """Make the parent links a tree: where following them comes round again (a party under the successor
+    of a party under it), the party where it closes becomes a top of the tree."""
+    done: set[int] = set()
+    for start in up:
+        trail: list[int] = []
+        node: int | None = start
+        while node is not None and node not in done:
+            if node in trail:
+                up[trail[-1]] = None
+                break
+            trail.append(node)
+            node = up.get(node)
+        done.update(trail)
+
+
 def overdue_tasks(user, filters: DashboardFilters, *, now=None, limit: int = 50) -> list[Task]:
+    """The overdue tasks, the oldest deadline first. In "hiện nay" each task of a party that has ended carries
+    `holder_name`: who holds its duties today."""
     now = now or timezone.now()
-    return list(
+    tasks = list(
         dashboard_tasks(user, filters)
         .with_status_code(S.OVERDUE, now)
         .with_related()
         .with_status(now)
         .order_by("deadline", "party__path", "pk")[:limit]
     )
+    holders = filters.holders
+    if holders is not None:
+        for task in tasks:
+            holder = holders.of(task.party_id)
+            task.holder_name = holders.parties[holder].name if holder != task.party_id else ""
+    return tasks
 
 
 @dataclass
@@ -271,9 +367,7 @@ def deadline_calendar(user, filters: DashboardFilters, month: datetime.date, *, 
     """The coming deadlines of a month (tasks not yet done or excused), laid out as weeks from Monday."""
     first = month.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    month_filters = DashboardFilters(
-        jurisdiction=filters.jurisdiction, level=filters.level, kind=filters.kind, regulation=filters.regulation
-    )
+    month_filters = dataclasses.replace(filters, year=None)
     tasks = (
         dashboard_tasks(user, month_filters)
         .filter(due_date__gte=first, due_date__lte=last)

@@ -22,7 +22,7 @@ from obligations.filters import period_years
 from obligations.models import Task
 from regulations.files import private_file_response
 from regulations.rights import Right
-from regulations.selectors import get_document_for_user, get_meeting_for_user
+from regulations.selectors import Structure, get_document_for_user, get_meeting_for_user
 
 from . import calendar_feed, charts, exports, imports, selectors, services
 from .forms import ConsolidatedCreateForm, ConsolidatedForm, DashboardFilterForm, ImportForm
@@ -60,12 +60,13 @@ def _filters_from_request(request) -> tuple[DashboardFilterForm, selectors.Dashb
             level=data["level"],
             kind=data["kind"],
             regulation=data["regulation"],
+            structure=data["co_cau"] or Structure.NOW,
         )
     return form, filters
 
 
 def _filter_params(filters: selectors.DashboardFilters) -> dict:
-    params: dict[str, int | str] = {}
+    params: dict[str, int | str] = {"co_cau": filters.structure}
     if filters.jurisdiction:
         params["jurisdiction"] = filters.jurisdiction.pk
     if filters.year:
@@ -79,9 +80,10 @@ def _filter_params(filters: selectors.DashboardFilters) -> dict:
     return params
 
 
-def task_list_url(*, party=None, year=None, status=None) -> str:
+def task_list_url(*, party=None, year=None, status=None, structure=None) -> str:
     """The existing task list (/tasks/) filtered to the tasks behind one number of the dashboard."""
-    params = {key: value for key, value in (("party", party), ("year", year), ("status", status)) if value}
+    pairs = (("party", party), ("co_cau", structure), ("year", year), ("status", status))
+    params = {key: value for key, value in pairs if value}
     return f"{reverse('obligations:task_list')}?{urlencode(params)}"
 
 
@@ -93,22 +95,29 @@ def _table_rows(data: selectors.Dashboard, filters: selectors.DashboardFilters) 
     """Each party row with its cells ready to print: a page of 3,000 parties renders without lookups."""
     base = reverse("obligations:task_list")
     year = f"&year={filters.year}" if filters.year else ""
+    holders = filters.holders
+    labels = dict(Task.Status.choices)
     rows = []
     for row in data.rows:
         own = row.own.by_status
-        links = {code: f"{base}?party={row.party.pk}{year}&status={code}" for code in STATUS_CODES}
+        # "Hiện nay": the row counts the tasks of its predecessors too, and so does the list it links to. (A row
+        # of a party that has ended is there only when its holder is out of the user's sight: its own tasks.)
+        holds_own = holders is not None and holders.of(row.party.pk) == row.party.pk
+        structure = f"&co_cau={Structure.NOW}" if holds_own else ""
+        links = {code: f"{base}?party={row.party.pk}{structure}{year}&status={code}" for code in STATUS_CODES}
         matrix = []
         for year_value in data.years:
             counts = row.rolled_by_year.get(year_value)
             if counts is None or not counts.total:
-                matrix.append(("rate-none", "—", ""))
+                matrix.append((year_value, "rate-none", "—", ""))
             else:
-                matrix.append((counts.rate_class, f"{counts.done}/{counts.expected}", _pct(counts.reporting_rate)))
+                fraction = f"{counts.done}/{counts.expected}"
+                matrix.append((year_value, counts.rate_class, fraction, _pct(counts.reporting_rate)))
         rows.append(
             {
                 "row": row,
                 "links": links,
-                "cells": [(own[code], links[code]) for code in STATUS_CODES],
+                "cells": [(labels[code], own[code], links[code]) for code in STATUS_CODES],
                 "reporting_rate": _pct(row.rolled.reporting_rate),
                 "on_time_rate": _pct(row.rolled.on_time_rate),
                 "matrix": matrix,
@@ -130,6 +139,12 @@ def dashboard(request):
     month_view = selectors.deadline_calendar(request.user, filters, month, now=now)
     params = _filter_params(filters)
     rows = _table_rows(data, filters)
+    other = Structure.THEN if filters.as_now else Structure.NOW
+    jurisdiction_holder = None
+    if filters.jurisdiction is not None and filters.holders is not None:
+        holder = filters.holders.of(filters.jurisdiction.pk)
+        if holder != filters.jurisdiction.pk:
+            jurisdiction_holder = filters.holders.parties[holder]
     total_links = (
         {} if filters.narrows_scope else {code: task_list_url(year=filters.year, status=code) for code in STATUS_CODES}
     )
@@ -147,6 +162,10 @@ def dashboard(request):
             "calendar": month_view,
             "chart": charts.rate_chart(data.by_year),
             "params": urlencode(params),
+            "structure": Structure(filters.structure),
+            "other_structure": other,
+            "other_structure_params": urlencode({**params, "co_cau": other}),
+            "jurisdiction_holder": jurisdiction_holder,
             "month_prev": urlencode({**params, "month": month_view.previous.strftime("%Y-%m")}),
             "month_next": urlencode({**params, "month": month_view.next.strftime("%Y-%m")}),
         },
@@ -156,7 +175,7 @@ def dashboard(request):
 # --- exports ------------------------------------------------------------------------------------------
 
 
-EXPORT_PARAMS = ("jurisdiction", "year", "level", "kind", "regulation", "status")
+EXPORT_PARAMS = ("co_cau", "jurisdiction", "year", "level", "kind", "regulation", "status")
 
 
 @require_GET

@@ -47,8 +47,9 @@ QUERIES_REGULATION_LIST = 13
 QUERIES_DOCUMENT_LIST = 12
 # The count and rows (2); the host filter's choices (1).
 QUERIES_MEETING_LIST = 11
-# The count and rows (2).
-QUERIES_PARTY_LIST = 10
+# The count and rows, each with its territory, superior and successor (2); the rows' predecessors and former
+# names (2).
+QUERIES_PARTY_LIST = 12
 # One query per group: regulations, documents, meetings, obligations, parties (5).
 QUERIES_SEARCH = 13
 # The jurisdictions Sở Nội vụ reviews (1); the memberships again, for the review rights (1: the rights keep
