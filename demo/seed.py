@@ -766,5 +766,11 @@ def demo_load() -> DemoResult:
     generated = tasks_generate()
     obligations = {"report": kon_tum["report"], "rollup": kon_tum["rollup"], "finish": tan_yen["finish"]}
     apply_invented_history(cast(dict[str, Obligation], obligations), parties)
+    from .term2026 import ACCOUNTS as COMMUNE_ACCOUNTS
+    from .term2026 import load_new_term
+
+    generated.created += load_new_term()  # INVENTED: the merged province's 2026–2030 term, alive on the load date
     load_demo_credentials()
-    return DemoResult(parties=len(parties), users=users, tasks_created=generated.created)
+    return DemoResult(
+        parties=Party.objects.count(), users=users + len(COMMUNE_ACCOUNTS), tasks_created=generated.created
+    )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from regulations import selectors as sources
 
+from .reorganisations import can_reorganise, reorganisations_visible_to
 from .selectors import obligations_visible_to, tasks_visible_to
 
 
@@ -30,6 +31,8 @@ def party_detail(request, pk):
             "superior_link": scope.covers(party.superior),
             "successor_link": scope.covers(party.successor),
             "tasks": tasks,
+            "reorganisations": reorganisations_visible_to(request.user).filter(parties=party).order_by("-effective_on"),
+            "can_reorganise": can_reorganise(request.user) and sources.can_edit_sources(request.user, party),
         },
     )
 
