@@ -18,7 +18,7 @@ họa" wherever a user sees it), apart from the names of the communes:
 """
 
 import datetime
-from typing import cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -150,7 +150,8 @@ def _plan(
             "title": "KẾ HOẠCH",
             "subject": subject,
             "body": f"Dữ liệu minh họa. 1. Các tổ chức báo cáo kết quả phối hợp {every}. 2. Các tổ chức báo cáo "
-            "đánh giá kết quả thực hiện Quy chế hằng năm, hoàn thành trước ngày 15/12. 3. Cơ quan đầu mối tổng hợp, báo cáo Ủy ban nhân dân trước ngày 25/12 hằng năm.",
+            "đánh giá kết quả thực hiện Quy chế hằng năm, hoàn thành trước ngày 15/12. 3. Cơ quan đầu mối tổng hợp, "
+            "báo cáo Ủy ban nhân dân trước ngày 25/12 hằng năm.",
             "signing_authority": Document.Authority.KT,
             "signer_title": "Phó Chủ tịch",
             "signer_name": signer,
@@ -183,7 +184,7 @@ def _obligations(
         "move_to_working_day": True,
     }
     made = []
-    rows = [
+    rows: list[tuple[str, str, dict[str, Any]]] = [
         (
             "1",
             "Báo cáo kết quả phối hợp hằng tháng" if monthly else "Báo cáo kết quả phối hợp hằng quý",
@@ -382,4 +383,4 @@ def load_new_term() -> int:
     load_commune_account(communes)
     created = tasks_generate(obligations=obligations).created
     apply_history(obligations, timezone.localdate())
-    return cast(int, created)
+    return created
