@@ -253,7 +253,7 @@ def load_regulations(communes: dict[str, dict[str, Party]]) -> list[Obligation]:
     ]
     _document, items = _plan(
         province,
-        "25/KH-UBND",
+        "12/KH-UBND",
         "Quảng Ngãi",
         "Triển khai thực hiện các Quy chế phối hợp giữa UBND tỉnh với Ủy ban MTTQ Việt Nam tỉnh và các tổ chức "
         "chính trị - xã hội tỉnh giai đoạn 2026 - 2030",

@@ -50,6 +50,8 @@ class PartyResource(SourcePartyResource):
     class Meta(SourcePartyResource.Meta):
         fields = [*SourcePartyResource.Meta.fields, "superior"]
 
+    extra_columns = DECISION_COLUMNS  # read from the row, not fields of the model
+
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor

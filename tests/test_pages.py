@@ -219,11 +219,11 @@ OBJECT_CASES = [
     ("sonoivu", "party", "kt-mttq", 200),
     ("sonoivu", "party", "ty-ubnd", 404),
     ("noivu_tanyen", "party", "ty-hnd", 200),
-    ("hnd", "obligation", "Báo cáo đánh giá", 200),
+    ("hnd", "obligation", "Báo cáo đánh giá kết quả triển khai", 200),
     ("hnd", "obligation", "Hoàn thiện Quy chế", 404),
     ("noivu_tanyen", "obligation", "Hoàn thiện Quy chế", 200),
-    ("noivu_tanyen", "obligation", "Báo cáo đánh giá", 404),
-    ("outsider", "obligation", "Báo cáo đánh giá", 404),
+    ("noivu_tanyen", "obligation", "Báo cáo đánh giá kết quả triển khai", 404),
+    ("outsider", "obligation", "Báo cáo đánh giá kết quả triển khai", 404),
 ]
 
 

@@ -43,8 +43,12 @@ def test_the_front_and_the_organisations_are_not_under_the_peoples_committee(dem
 
 def test_a_task_reports_to_who_held_the_recipients_duties_on_its_due_date(client, users):
     client.force_login(users["hnd"])
-    now = Task.objects.get(party__code="qn-hnd", period__year=2025, obligation__title__startswith="Báo cáo đánh giá")
-    then = Task.objects.get(party__code="kt-hnd", period__year=2024, obligation__title__startswith="Báo cáo đánh giá")
+    now = Task.objects.get(
+        party__code="qn-hnd", period__year=2025, obligation__title__startswith="Báo cáo đánh giá kết quả triển khai"
+    )
+    then = Task.objects.get(
+        party__code="kt-hnd", period__year=2024, obligation__title__startswith="Báo cáo đánh giá kết quả triển khai"
+    )
     page = client.get(now.get_absolute_url()).content.decode()
     assert "Ủy ban nhân dân tỉnh Quảng Ngãi" in page and "(kế thừa từ HND Kon Tum)" in page
     page = client.get(then.get_absolute_url()).content.decode()

@@ -226,7 +226,7 @@ def test_tanyen_cannot_edit_kon_tums_obligation(client, users):
 def test_an_amendment_of_an_obligation_with_tasks_is_on_its_trail_with_the_reason(demo, users, client):
     from regulations.models import SourceEvent
 
-    report = Obligation.objects.get(title__startswith="Báo cáo đánh giá kết quả")
+    report = Obligation.objects.get(title__startswith="Báo cáo đánh giá kết quả triển khai")
     client.force_login(users["vanphong"])
     page = client.get(reverse("obligations:obligation_edit", args=[report.pk]))
     form = page.context["form"]
