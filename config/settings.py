@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from config.mail import mailer_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -238,26 +240,8 @@ SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
 # --- Email ------------------------------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:password@host:587, consolemail://, …) becomes Django 6.1's MAILERS setting.
 # Production must name a real mail server: no default there (the console backend would lose every reminder).
-_email = env.email_url("EMAIL_URL") if PRODUCTION else env.email_url("EMAIL_URL", default="consolemail://")
-_email_options = (
-    {
-        option: _email[key]
-        for key, option in [
-            ("EMAIL_HOST", "host"),
-            ("EMAIL_PORT", "port"),
-            ("EMAIL_HOST_USER", "username"),
-            ("EMAIL_HOST_PASSWORD", "password"),
-            ("EMAIL_USE_TLS", "use_tls"),
-            ("EMAIL_USE_SSL", "use_ssl"),
-        ]
-        if _email.get(key) not in (None, "")
-    }
-    if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-    else {}
-)
-if _email_options:
-    _email_options["timeout"] = env.int("EMAIL_TIMEOUT", default=20)
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
+_email_url = env.str("EMAIL_URL") if PRODUCTION else env.str("EMAIL_URL", default="consolemail://")
+MAILERS = {"default": mailer_from_url(_email_url, timeout=env.int("EMAIL_TIMEOUT", default=20))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PhốiHợp <no-reply@phoihop.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
