@@ -170,13 +170,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Failed logins: after AXES_FAILURE_LIMIT failures the account (whatever the address) and the address
-# (whatever the account) are each locked for AXES_COOLOFF_MINUTES. Every login and failed login is kept
-# (axes' access log and failure log, readable in the admin) and written to the "phoihop.audit" log.
+# Failed logins: after AXES_FAILURE_LIMIT failures the pair (account, address) is locked for
+# AXES_COOLOFF_MINUTES, and an address after AXES_IP_FAILURE_LIMIT failures whatever the accounts
+# (config.security.LockoutHandler): a guesser elsewhere cannot lock a clerk out of her own desk. Attempts
+# refused during a lockout do not count again. Every login and failed login is kept (axes' access log and
+# failure log, readable in the admin) and written to the "phoihop.audit" log.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "config.security.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

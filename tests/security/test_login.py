@@ -39,21 +39,55 @@ def test_a_failed_login_says_so_in_vietnamese_and_is_audited(account, client, ca
     assert "login_failed username=hoinongdan" in caplog.text
 
 
-def test_the_account_is_locked_after_five_failures_even_with_the_right_password(account, client, settings):
+def test_the_account_is_locked_at_the_address_that_failed_five_times(account, client, settings):
     for n in range(settings.AXES_FAILURE_LIMIT):
-        _login(client, "hoinongdan", f"sai-{n}", ip=f"198.51.100.{n}")  # a different address each time
-    response = _login(client, "hoinongdan", PASSWORD, ip="192.0.2.200")
+        _login(client, "hoinongdan", f"sai-{n}", ip="198.51.100.9")
+    response = _login(client, "hoinongdan", PASSWORD, ip="198.51.100.9")  # even with the right password
     assert response.status_code == 429
     assert "Tạm khóa đăng nhập" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    # Her own desk is another address: she is not locked out there.
+    assert _login(client, "hoinongdan", PASSWORD, ip="192.0.2.200").status_code == 302
 
 
-def test_an_address_is_locked_after_five_failures_whatever_the_account(account, client, settings, make_user):
+def test_one_wrong_password_from_each_of_five_addresses_locks_nobody(account, client, settings):
+    """The first release locked the account everywhere after this (outside probe, issue 13 item 12)."""
     for n in range(settings.AXES_FAILURE_LIMIT):
-        _login(client, f"nguoi-doan-{n}", "sai", ip="203.0.113.66")
+        _login(client, "hoinongdan", "sai", ip=f"198.51.100.{n}")
+    assert _login(client, "hoinongdan", PASSWORD, ip="192.0.2.200").status_code == 302
+
+
+def test_an_address_is_locked_after_its_own_larger_limit_whatever_the_account(account, client, settings):
+    settings.AXES_IP_FAILURE_LIMIT = 12
+    for n in range(settings.AXES_IP_FAILURE_LIMIT - 1):
+        _login(client, f"nguoi-doan-{n}", "sai", ip="203.0.113.66")  # one guess per account, account after account
     other = get_user_model().objects.create_user("ldld-tinh", password=PASSWORD)
+    assert _login(client, other.username, PASSWORD, ip="203.0.113.66").status_code == 302  # below the limit
+    client.logout()
+    response = _login(client, "nguoi-doan-x", "sai", ip="203.0.113.66")  # the limit-th failure
+    assert response.status_code == 429
     assert _login(client, other.username, PASSWORD, ip="203.0.113.66").status_code == 429
     assert _login(client, other.username, PASSWORD, ip="203.0.113.67").status_code == 302
+
+
+def test_attempts_from_a_locked_address_do_not_count_against_the_accounts(account, client, settings):
+    settings.AXES_IP_FAILURE_LIMIT = settings.AXES_FAILURE_LIMIT + 1
+    for n in range(settings.AXES_IP_FAILURE_LIMIT):
+        _login(client, f"khac-{n}", "sai", ip="203.0.113.80")
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # refused at the door: not recorded
+        assert _login(client, "hoinongdan", "sai", ip="203.0.113.80").status_code == 429
+    assert not AccessAttempt.objects.filter(username="hoinongdan").exists()
+    assert _login(client, "hoinongdan", PASSWORD, ip="192.0.2.10").status_code == 302
+
+
+def test_the_lock_ends_after_the_cool_off(account, client, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "hoinongdan", f"sai-{n}", ip="198.51.100.9")
+    assert _login(client, "hoinongdan", PASSWORD, ip="198.51.100.9").status_code == 429
+    with time_machine.travel(
+        datetime.datetime.now(datetime.UTC) + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)
+    ):
+        assert _login(client, "hoinongdan", PASSWORD, ip="198.51.100.9").status_code == 302
 
 
 def test_a_success_before_the_limit_clears_the_failures(account, client, settings):
