@@ -33,3 +33,16 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack_info"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class RefusalsOnOneLine(logging.Filter):
+    """A refused request (403, 404, any 4xx) is the app working: it is logged as its one line (status, method,
+    path), not with the traceback of the PermissionDenied or Http404 that produced it. A 5xx keeps its
+    traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

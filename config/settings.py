@@ -315,10 +315,14 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "config.logging.JsonFormatter"},
     },
+    "filters": {"refusals_on_one_line": {"()": "config.logging.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json" if PRODUCTION else "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A 403 or 404 is one line, without the traceback of the exception that refused it.
+        "django.request": {"filters": ["refusals_on_one_line"]},
+        "django.security": {"filters": ["refusals_on_one_line"]},
         # axes logs every login and every lockout check at INFO; our own audit log (phoihop.audit) says it once.
         "axes": {"level": "WARNING"},
         # WeasyPrint and pyHanko subset fonts through fontTools, which narrates every table at INFO.
