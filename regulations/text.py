@@ -57,3 +57,21 @@ def abbreviation(name: str) -> str:
         decomposed = unicodedata.normalize("NFD", first)
         letters.append("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
     return "".join(letters)
+
+
+# Kept in free text: line breaks and tabs. Dropped: every other control character (NUL among them) and every
+# format character (bidirectional overrides such as U+202E, zero-width spaces and joiners, the byte-order
+# mark, soft hyphens), which show text other than what is stored or hide what is there.
+_KEPT_CONTROLS = frozenset("\n\r\t")
+
+
+def clean_free_text(value: str) -> str:
+    """Typed or imported text as it is stored: NFC, without invisible or control characters."""
+    if not value:
+        return value
+    if value.isprintable() and value.isascii():
+        return value
+    kept = "".join(
+        ch for ch in value if ch in _KEPT_CONTROLS or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+    return unicodedata.normalize("NFC", kept)

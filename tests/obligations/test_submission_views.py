@@ -266,3 +266,14 @@ def test_attachments_are_served_with_their_name_and_pdfs_only_sandboxed(returned
     # A PDF opens in the browser's viewer, but sandboxed: no script, no form, no same-origin access.
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_invisible_characters_and_nul_bytes_are_stripped_from_a_saved_report(task, users, client):
+    """Issue 13, items 8 and 10: a right-to-left override, a zero-width space and a NUL byte in report text
+    are not stored (they showed text other than the one stored, and NUL is refused by PostgreSQL)."""
+    client.force_login(users["hnd"])
+    typed = "Tổ chức 42\u200b hoạt động \u202eđộng\u202c phối hợp\x00; ký 5 kế hoạch.\nDòng hai."
+    response = _post_report(client, task, results=typed)
+    assert response.status_code == 302
+    task.submission.refresh_from_db()
+    assert task.submission.results == "Tổ chức 42 hoạt động động phối hợp; ký 5 kế hoạch.\nDòng hai."
