@@ -45,3 +45,15 @@ def test_a_nul_byte_in_any_filter_is_not_an_error(client, users, name):
     client.force_login(users["sonoivu"])
     response = client.get(reverse(name), {"q": "a\x00b", "status": "\x00", "page": "1\x00"})
     assert response.status_code == 200
+
+
+def test_a_form_without_its_csrf_token_gets_a_vietnamese_page(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["hnd"])
+    response = client.post(reverse("logout"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Biểu mẫu đã hết hạn" in page and "Không có gì được lưu" in page
+    assert "CSRF verification failed" not in page
