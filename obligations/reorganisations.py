@@ -23,7 +23,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -542,16 +542,7 @@ def reorganisation_apply(*, reorganisation: Reorganisation, today: datetime.date
         sources = list(Party.objects.select_for_update().filter(pk__in=[p.pk for p in plan.sources]))
         if plan.kind == Kind.MERGE and plan.new_party is not None:
             new = plan.new_party
-            plan.target = Party.objects.create(
-                code=new.code,
-                name=new.name,
-                short_name=new.short_name or new.name,
-                kind=new.kind,
-                level=new.level,
-                parent=new.parent,
-                is_jurisdiction=new.is_jurisdiction,
-                valid_from=record.effective_on,
-            )
+            plan.target = _party_create(new, valid_from=record.effective_on)
             result["created"] = plan.target.pk
             record.parties.add(plan.target)
         preview = reorganisation_preview(plan)
@@ -674,6 +665,30 @@ def reorganisations_apply_due(*, today: datetime.date | None = None) -> int:
         reorganisation_apply(reorganisation=record, today=today)
         applied += 1
     return applied
+
+
+def _party_create(new: NewParty, *, valid_from: datetime.date) -> Party:
+    """The body a merge creates. Its code was free when the decision was recorded; if another body took it
+    since (or takes it at this moment), the next free code of its name is used."""
+    code = new.code
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a clash on the code leaves the decision's work intact
+                return Party.objects.create(
+                    code=code,
+                    name=new.name,
+                    short_name=new.short_name or new.name,
+                    kind=new.kind,
+                    level=new.level,
+                    parent=new.parent,
+                    is_jurisdiction=new.is_jurisdiction,
+                    valid_from=valid_from,
+                )
+        except IntegrityError:
+            if not Party.objects.filter(code=code).exists():
+                raise
+            code = new_party_code(new.name)
+    raise ReorganisationError(_("Không tìm được mã còn trống cho %(name)s.") % {"name": new.name})
 
 
 def new_party_code(name: str) -> str:

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 from .models import (
@@ -192,6 +193,23 @@ def _check_number(instance: Regulation | Document, errors: _Errors, duplicate_me
             errors.add("number_symbol", duplicate_message)
 
 
+REGULATION_NUMBER_TAKEN = gettext_lazy("Cơ quan này đã có một quy chế mang số, ký hiệu này.")
+DOCUMENT_NUMBER_TAKEN = gettext_lazy("Cơ quan này đã có một văn bản mang số, ký hiệu này.")
+
+
+def _save_numbered(instance: Regulation | Document, duplicate_message) -> None:
+    """Save, in a savepoint: two sessions registering the same number at once both pass _check_number, and
+    the database's unique index refuses the second. It gets the message the check would have given."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        others = type(instance).objects.filter(issuer_id=instance.issuer_id, number_symbol=instance.number_symbol)
+        if not is_numbered(instance.number_symbol) or not others.exclude(pk=instance.pk).exists():
+            raise
+        raise ValidationError({"number_symbol": [str(duplicate_message)]}) from None
+
+
 def _check_reason(source, reason: str, errors: _Errors) -> bool:
     """Whether the change is an amendment (tasks depend on the source); one without a reason is refused."""
     dependent = selectors.has_dependent_tasks(source)
@@ -361,7 +379,7 @@ def _save_rows(plan: _RowPlan, parent) -> dict[str, list[str]]:
 def _check_regulation(
     *, actor, regulation: Regulation, signatories: Sequence[Party], current: Iterable[Party], errors: _Errors
 ) -> None:
-    _check_number(regulation, errors, _("Cơ quan này đã có một quy chế mang số, ký hiệu này."))
+    _check_number(regulation, errors, REGULATION_NUMBER_TAKEN)
     if regulation.term_start is not None and regulation.term_end is not None:
         if regulation.term_end < regulation.term_start:
             errors.add("term_end", _("Năm kết thúc giai đoạn không được trước năm bắt đầu."))
@@ -400,7 +418,7 @@ def regulation_create(*, actor, data: Mapping[str, Any], signatories: Sequence[P
         errors = _Errors()
         _check_regulation(actor=actor, regulation=regulation, signatories=signatories, current=[], errors=errors)
         errors.raise_if_any()
-        regulation.save()
+        _save_numbered(regulation, REGULATION_NUMBER_TAKEN)
         regulation.signatories.set(signatories)
         changes = _diff({}, _regulation_snapshot(regulation))
         _record(source=regulation, actor=actor, action=SourceEvent.Action.CREATED, changes=changes)
@@ -429,7 +447,7 @@ def regulation_update(
         _check_regulation(actor=actor, regulation=regulation, signatories=chosen, current=current, errors=errors)
         dependent = _check_reason(regulation, reason, errors)
         errors.raise_if_any()
-        regulation.save()
+        _save_numbered(regulation, REGULATION_NUMBER_TAKEN)
         regulation.signatories.set(chosen)
         _finish(
             source=regulation,
@@ -449,7 +467,7 @@ def regulation_update(
 def _check_document(
     *, actor, document: Document, regulations: Sequence[Regulation], current: Iterable[Regulation], errors: _Errors
 ) -> None:
-    _check_number(document, errors, _("Cơ quan này đã có một văn bản mang số, ký hiệu này."))
+    _check_number(document, errors, DOCUMENT_NUMBER_TAKEN)
     allowed = selectors.regulations_visible_to(actor) | Regulation.objects.filter(pk__in=[r.pk for r in current])
     _check_among(regulations, allowed, "regulations", _("Có quy chế liên quan nằm ngoài phạm vi của bạn."), errors)
     try:
@@ -479,7 +497,7 @@ def document_create(
         _check_document(actor=actor, document=document, regulations=regulations, current=[], errors=errors)
         plan = _plan_rows(ITEMS, document, items, errors)
         errors.raise_if_any()
-        document.save()
+        _save_numbered(document, DOCUMENT_NUMBER_TAKEN)
         document.regulations.set(regulations)
         row_changes = _save_rows(plan, document)
         changes = _diff({}, _document_snapshot(document)) | row_changes
@@ -512,7 +530,7 @@ def document_update(
         plan = _plan_rows(ITEMS, document, items, errors)
         dependent = _check_reason(document, reason, errors)
         errors.raise_if_any()
-        document.save()
+        _save_numbered(document, DOCUMENT_NUMBER_TAKEN)
         document.regulations.set(chosen)
         row_changes = _save_rows(plan, document)
         _finish(

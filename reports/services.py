@@ -3,7 +3,7 @@
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,7 +67,15 @@ def consolidated_report_create(*, jurisdiction: Party, period: Period, actor) ->
         ),
         signing_block=_("GIÁM ĐỐC"),
     )
-    report.save()
+    try:
+        with transaction.atomic():  # a savepoint: another session may create the same report meanwhile
+            report.save()
+    except IntegrityError:
+        # It did (consolidated_report_unique): the loser opens the winner's report, as if it had come second.
+        existing = ConsolidatedReport.objects.filter(jurisdiction=jurisdiction, period=period).first()
+        if existing is None:
+            raise
+        return existing
     return report
 
 
@@ -270,6 +278,9 @@ def generated_file_fail(*, generated: GeneratedFile, error: str) -> None:
 @transaction.atomic
 def calendar_token_issue(*, user) -> CalendarToken:
     """A new secret address; the previous one stops working."""
+    # Two clicks at once: the second waits for the first, revokes its token and issues its own (one active
+    # token per user, calendar_token_one_active_per_user).
+    type(user).objects.select_for_update().filter(pk=user.pk).first()
     CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return CalendarToken.objects.create(user=user)
 
