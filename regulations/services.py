@@ -379,7 +379,7 @@ def _save_rows(plan: _RowPlan, parent) -> dict[str, list[str]]:
 def _check_regulation(
     *, actor, regulation: Regulation, signatories: Sequence[Party], current: Iterable[Party], errors: _Errors
 ) -> None:
-    _check_number(regulation, errors, REGULATION_NUMBER_TAKEN)
+    _check_number(regulation, errors, str(REGULATION_NUMBER_TAKEN))
     if regulation.term_start is not None and regulation.term_end is not None:
         if regulation.term_end < regulation.term_start:
             errors.add("term_end", _("Năm kết thúc giai đoạn không được trước năm bắt đầu."))
@@ -467,7 +467,7 @@ def regulation_update(
 def _check_document(
     *, actor, document: Document, regulations: Sequence[Regulation], current: Iterable[Regulation], errors: _Errors
 ) -> None:
-    _check_number(document, errors, DOCUMENT_NUMBER_TAKEN)
+    _check_number(document, errors, str(DOCUMENT_NUMBER_TAKEN))
     allowed = selectors.regulations_visible_to(actor) | Regulation.objects.filter(pk__in=[r.pk for r in current])
     _check_among(regulations, allowed, "regulations", _("Có quy chế liên quan nằm ngoài phạm vi của bạn."), errors)
     try:
