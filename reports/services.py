@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -280,7 +281,7 @@ def calendar_token_issue(*, user) -> CalendarToken:
     """A new secret address; the previous one stops working."""
     # Two clicks at once: the second waits for the first, revokes its token and issues its own (one active
     # token per user, calendar_token_one_active_per_user).
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return CalendarToken.objects.create(user=user)
 
