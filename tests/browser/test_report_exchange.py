@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from obligations.models import Task
 from tests.browser.conftest import HANOI, log_in, log_out
@@ -31,20 +32,20 @@ def test_hnd_submits_sonoivu_returns_hnd_resubmits_sonoivu_accepts(committed_dem
         page.set_input_files("#id_upload", str(scan))
         page.get_by_role("button", name="Nộp báo cáo").click()
         page.wait_for_url(f"{base}/tasks/{task.pk}/")
-        assert page.get_by_text("Đã nộp báo cáo.").is_visible()
+        expect(page.get_by_text("Đã nộp báo cáo.")).to_be_visible()
 
         log_out(page, base)
         log_in(page, base, "sonoivu")
         page.goto(f"{base}/tasks/{task.pk}/")
         page.fill("#review-comment", "Đề nghị bổ sung kết quả giám sát tại cơ sở.")
         page.get_by_role("button", name="Trả lại để chỉnh sửa").click()
-        assert page.get_by_text("Đã trả lại báo cáo để đơn vị chỉnh sửa.").is_visible()
+        expect(page.get_by_text("Đã trả lại báo cáo để đơn vị chỉnh sửa.")).to_be_visible()
 
         log_out(page, base)
         log_in(page, base, "hnd")
         page.goto(f"{base}/tasks/{task.pk}/")
         page.get_by_role("link", name="Sửa và nộp lại").first.click()
-        assert page.get_by_text("Đề nghị bổ sung kết quả giám sát tại cơ sở.").is_visible()
+        expect(page.get_by_text("Đề nghị bổ sung kết quả giám sát tại cơ sở.")).to_be_visible()
         page.fill("#id_results", "Phối hợp tổ chức 42 hoạt động; giám sát 12 cuộc tại cơ sở.")
         page.get_by_role("button", name="Nộp báo cáo").click()
         page.wait_for_url(f"{base}/tasks/{task.pk}/")
@@ -53,7 +54,7 @@ def test_hnd_submits_sonoivu_returns_hnd_resubmits_sonoivu_accepts(committed_dem
         log_in(page, base, "sonoivu")
         page.goto(f"{base}/tasks/{task.pk}/")
         page.get_by_role("button", name="Tiếp nhận").click()
-        assert page.get_by_text("Đã tiếp nhận báo cáo.").is_visible()
+        expect(page.get_by_text("Đã tiếp nhận báo cáo.")).to_be_visible()
         assert page.locator(".badge.status-done_on_time").first.is_visible()
     task.refresh_from_db()
     assert (task.state, task.on_time) == (Task.State.DONE, True)
