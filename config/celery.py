@@ -39,6 +39,16 @@ def _beat_schedule(sender, **kwargs):
             "task": "notifications.tasks.retry_deliveries",
             "schedule": crontab(minute="*/10"),
         },
+        # Hands the broker what a transaction recorded while it was down (outbox): work is delayed, never lost.
+        "outbox-drain": {
+            "task": "outbox.tasks.drain",
+            "schedule": 60.0,
+        },
+        # Takes back files whose worker died mid-render (no heartbeat for REPORT_STALE_SECONDS) and runs them again.
+        "files-reclaim": {
+            "task": "reports.tasks.reclaim_stale_files",
+            "schedule": 60.0,
+        },
         # A full check that every task has a schedule (the daily pass only looks at new tasks), before the pass.
         "reminders-sync": {
             "task": "reminders.tasks.sync_schedules",

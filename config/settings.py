@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "config.apps.ProjectConfig",
+    "outbox",
     "notifications",
     "signatures",
     "regulations",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A read request whose database connection died is answered again on a new one; otherwise a 503.
+    "config.database.DatabaseRetryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -305,7 +308,17 @@ REMINDER_CLAIM_TIMEOUT_SECONDS = env.int("REMINDER_CLAIM_TIMEOUT_SECONDS", defau
 
 # --- Reports, PDF and spreadsheets (reports app) --------------------------------------------------------
 REPORT_PDF_TIME_LIMIT = env.int("REPORT_PDF_TIME_LIMIT", default=300)
+# A generated file whose worker has not reported for this long is taken back and run again (a killed worker).
+# Longer than REPORT_PDF_TIME_LIMIT, after which Celery kills any render: a file this quiet has no live worker.
+REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=REPORT_PDF_TIME_LIMIT + 60)
+# How often a file is run again after its worker died, before it is marked failed ("Đã dừng giữa chừng").
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)  # rows; larger exports run in a worker
+
+# --- Outbox (outbox app) -------------------------------------------------------------------------------
+# A task recorded in a transaction is handed to the broker when it commits; one still waiting after this many
+# seconds (the broker was down) is handed over by the beat's drain, which runs every minute.
+OUTBOX_GRACE_SECONDS = env.int("OUTBOX_GRACE_SECONDS", default=30)
 
 # --- Logging ----------------------------------------------------------------------------------------
 # Everything goes to the console (stderr): one JSON object per line in production (config/logging.py) for the

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outbox.services import enqueue
+
 from .models import Delivery, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -162,7 +164,8 @@ def notify_many(
     # One delivery per entry (a unique column): a concurrent writer's copy wins, ours is dropped.
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
     if queue_email and any(d.status == Delivery.Status.PENDING and d.channel == "email" for d in deliveries):
-        transaction.on_commit(_queue_sending, robust=True)
+        # Recorded in the caller's transaction: a broker that is down delays the sending, never loses it.
+        enqueue("notifications.tasks.send_pending_deliveries")
     return NotifyResult(entries, deliveries, inactive)
 
 
@@ -170,17 +173,6 @@ def notify(*, recipients: Iterable, message: Message, queue_email: bool = True) 
     """Tell each recipient (once each) the same message. See `notify_many`."""
     people = {user.pk: user for user in recipients}.values()
     return notify_many(messages=[(user, message) for user in people], queue_email=queue_email).entries
-
-
-def _queue_sending() -> None:
-    """Ask a worker to send the outbox now. A broker that is down only delays it: the rows are committed and
-    the periodic retry sends them."""
-    from .tasks import send_pending_deliveries
-
-    try:
-        send_pending_deliveries.delay()
-    except Exception:  # the broker is down: the periodic retry will find the rows
-        logger.warning("could not queue the email sender; the periodic retry will send the outbox", exc_info=True)
 
 
 def mark_read(user, pk=None) -> int:

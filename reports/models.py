@@ -1,11 +1,13 @@
 """What the focal agency hands the province: consolidated reports, generated files, calendar feeds."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from obligations.models import Period, Task
@@ -122,7 +124,7 @@ class GeneratedFile(models.Model):
         EXPORT = "export", _("Xuất bảng tính")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Đang chờ")
+        PENDING = "pending", _("Đang xếp hàng")
         RUNNING = "running", _("Đang tạo")
         DONE = "done", _("Đã xong")
         FAILED = "failed", _("Lỗi")
@@ -142,11 +144,31 @@ class GeneratedFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life; a running file quiet for REPORT_STALE_SECONDS is taken back.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    # The same request (kind, object, parameters, person) while one is still queued or running is that one.
+    dedupe_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("tệp được tạo")
         verbose_name_plural = _("tệp được tạo")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status__in=["pending", "running"]) & ~models.Q(dedupe_key=""),
+                name="generated_file_one_active_per_request",
+            )
+        ]
+        indexes = [
+            # The reclaim pass reads only unfinished files.
+            models.Index(
+                fields=["status", "heartbeat_at"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="generated_file_unfinished_idx",
+            )
+        ]
 
     def __str__(self):
         return self.filename or self.get_kind_display()
@@ -157,6 +179,14 @@ class GeneratedFile(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but its worker has been silent too long: it died, and the reclaim pass will run it again."""
+        if self.status != self.Status.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.created_at
+        return timezone.now() - last > datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
 
 
 def new_calendar_token() -> str:

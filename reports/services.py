@@ -1,22 +1,35 @@
 """Changes of state of the reports app. Views, admin and Celery tasks call these."""
 
+import datetime
 import hashlib
+import json
+import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from obligations.models import Period, Task
 from obligations.services import task_complete
+from outbox.services import enqueue
 from regulations.models import Party
 from regulations.rights import Right, refuse, require, require_actor
 from regulations.selectors import get_document_for_user, get_meeting_for_user
 
 from . import exports, selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
+
+logger = logging.getLogger(__name__)
+
+STOPPED_MESSAGE = gettext_lazy(
+    "Đã dừng giữa chừng: trình tạo tệp bị dừng nhiều lần khi đang làm. Bấm “Thử lại” để tạo lại tệp."
+)
 
 
 class ReportError(Exception):
@@ -203,14 +216,37 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
 # --- generated files ----------------------------------------------------------------------------------
 
 
-def generated_file_request(*, kind: str, actor, object_id: int | None = None, params: dict | None = None):
-    """Record the request, then hand it to a worker once the row is committed. The actor must be able to
-    read what the file will show, whoever calls: nothing is queued for an object they cannot see."""
-    from . import tasks
+GENERATE_TASK = "reports.tasks.generate_file"
 
-    _require_readable(actor=actor, kind=kind, object_id=object_id, params=params or {})
-    generated = GeneratedFile.objects.create(kind=kind, object_id=object_id, params=params or {}, requested_by=actor)
-    transaction.on_commit(lambda: tasks.generate_file.delay(generated.pk))
+
+def _dedupe_key(*, kind: str, object_id: int | None, params: dict, actor) -> str:
+    raw = json.dumps([kind, object_id, params, actor.pk], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def generated_file_request(*, kind: str, actor, object_id: int | None = None, params: dict | None = None):
+    """Record the request and its hand-over to a worker in one transaction (the outbox: a broker that is down
+    delays the file, never loses it). A second click while the same file is queued or running gets that one.
+    The actor must be able to read what the file will show, whoever calls: nothing is queued for an object
+    they cannot see."""
+    params = params or {}
+    _require_readable(actor=actor, kind=kind, object_id=object_id, params=params)
+    key = _dedupe_key(kind=kind, object_id=object_id, params=params, actor=actor)
+    active = GeneratedFile.objects.filter(
+        dedupe_key=key, status__in=[GeneratedFile.Status.PENDING, GeneratedFile.Status.RUNNING]
+    )
+    if (running := active.first()) is not None:
+        return running
+    try:
+        with transaction.atomic():
+            generated = GeneratedFile.objects.create(
+                kind=kind, object_id=object_id, params=params, requested_by=actor, dedupe_key=key
+            )
+            enqueue(GENERATE_TASK, generated.pk)
+    except IntegrityError:  # two clicks at once: generated_file_one_active_per_request keeps the first
+        if (running := active.first()) is None:
+            raise
+        return running
     return generated
 
 
@@ -235,10 +271,21 @@ def _require_readable(*, actor, kind: str, object_id: int | None, params: dict) 
         raise refuse(Right.READ) from None
 
 
+def _stale(now: datetime.datetime) -> Q:
+    """Silent for REPORT_STALE_SECONDS: no heartbeat since then (or, never started, created before then)."""
+    cutoff = now - datetime.timedelta(seconds=settings.REPORT_STALE_SECONDS)
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+
+
 def generated_file_claim(*, generated_id: int) -> GeneratedFile | None:
-    """Claim a pending request (compare-and-set): a second worker, or a retry, finds nothing to do."""
-    claimed = GeneratedFile.objects.filter(pk=generated_id, status=GeneratedFile.Status.PENDING).update(
-        status=GeneratedFile.Status.RUNNING, started_at=timezone.now()
+    """Claim a queued file, or take back one whose worker died (running, silent for REPORT_STALE_SECONDS), by
+    compare-and-set: a second worker, or a second delivery of the message, finds nothing to do."""
+    now = timezone.now()
+    claimable = Q(status=GeneratedFile.Status.PENDING) | (Q(status=GeneratedFile.Status.RUNNING) & _stale(now))
+    claimed = (
+        GeneratedFile.objects.filter(claimable, pk=generated_id)
+        .filter(attempts__lt=settings.REPORT_MAX_ATTEMPTS)
+        .update(status=GeneratedFile.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
@@ -246,12 +293,63 @@ def generated_file_claim(*, generated_id: int) -> GeneratedFile | None:
 
 
 def generated_file_progress(*, generated: GeneratedFile, progress: int, total_rows: int | None = None) -> None:
+    """Record how far the worker got; it is also the worker's heartbeat."""
     generated.progress = max(0, min(100, progress))
-    fields = ["progress"]
+    fields = {"progress": generated.progress, "heartbeat_at": timezone.now()}
     if total_rows is not None:
-        generated.total_rows = total_rows
-        fields.append("total_rows")
-    GeneratedFile.objects.filter(pk=generated.pk).update(**{f: getattr(generated, f) for f in fields})
+        generated.total_rows = fields["total_rows"] = total_rows
+    GeneratedFile.objects.filter(pk=generated.pk, attempts=generated.attempts).update(**fields)
+
+
+def generated_files_reclaim(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """The beat's pass over unfinished files. A running file whose worker fell silent is run again, or, after
+    REPORT_MAX_ATTEMPTS runs, marked failed so its page stops waiting and offers "Thử lại". A file still
+    queued after the same time (its message was lost with the broker) is handed over again; the claim makes
+    a duplicate hand-over harmless."""
+    now = now or timezone.now()
+    unfinished = GeneratedFile.objects.filter(
+        _stale(now), status__in=[GeneratedFile.Status.PENDING, GeneratedFile.Status.RUNNING]
+    )
+    given_up = unfinished.filter(attempts__gte=settings.REPORT_MAX_ATTEMPTS).update(
+        status=GeneratedFile.Status.FAILED, error=str(STOPPED_MESSAGE), finished_at=now
+    )
+    with transaction.atomic():
+        ids = list(
+            unfinished.filter(attempts__lt=settings.REPORT_MAX_ATTEMPTS)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:1000]
+        )
+        # Queued again, and its clock restarted, so the next pass does not hand it over a second time.
+        GeneratedFile.objects.filter(pk__in=ids).update(status=GeneratedFile.Status.PENDING, heartbeat_at=now)
+        for pk in ids:
+            enqueue(GENERATE_TASK, pk)
+    requeued = len(ids)
+    if given_up or requeued:
+        logger.warning("generated files: %s handed over again, %s given up after their worker died", requeued, given_up)
+    return {"requeued": requeued, "failed": given_up}
+
+
+@transaction.atomic
+def generated_file_retry(*, generated: GeneratedFile, actor) -> GeneratedFile:
+    """The requester asks again for a file that failed: the same row is queued afresh, once however many
+    clicks (compare-and-set on the failed state)."""
+    if generated.requested_by_id != actor.pk and not actor.is_superuser:
+        raise refuse(Right.READ)
+    _require_readable(actor=actor, kind=generated.kind, object_id=generated.object_id, params=generated.params)
+    reset = GeneratedFile.objects.filter(pk=generated.pk, status=GeneratedFile.Status.FAILED).update(
+        status=GeneratedFile.Status.PENDING,
+        progress=0,
+        attempts=0,
+        error="",
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    if not reset:
+        raise ReportError(_("Tệp này không ở trạng thái lỗi nên không cần thử lại."), code="not_failed")
+    enqueue(GENERATE_TASK, generated.pk)
+    generated.refresh_from_db()
+    return generated
 
 
 def generated_file_store(*, generated: GeneratedFile, content: bytes, filename: str) -> GeneratedFile:
@@ -263,12 +361,27 @@ def generated_file_store(*, generated: GeneratedFile, content: bytes, filename: 
     generated.status = GeneratedFile.Status.DONE
     generated.progress = 100
     generated.finished_at = timezone.now()
-    generated.save(update_fields=["sha256", "size", "filename", "file", "status", "progress", "finished_at"])
+    # Only the run that holds the claim records its file: one taken back meanwhile leaves it to the newer run.
+    stored = GeneratedFile.objects.filter(
+        pk=generated.pk,
+        status__in=[GeneratedFile.Status.PENDING, GeneratedFile.Status.RUNNING],
+        attempts=generated.attempts,
+    ).update(
+        sha256=generated.sha256,
+        size=generated.size,
+        filename=filename,
+        file=generated.file.name,
+        status=generated.status,
+        progress=100,
+        finished_at=generated.finished_at,
+    )
+    if not stored:
+        generated.file.delete(save=False)
     return generated
 
 
 def generated_file_fail(*, generated: GeneratedFile, error: str) -> None:
-    GeneratedFile.objects.filter(pk=generated.pk).update(
+    GeneratedFile.objects.filter(pk=generated.pk, attempts=generated.attempts).update(
         status=GeneratedFile.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 

@@ -51,6 +51,12 @@ def generate_file(generated_id: int) -> None:
             raise
 
 
+@shared_task(soft_time_limit=50, time_limit=60)
+def reclaim_stale_files() -> dict:
+    """Files whose worker died mid-render are run again, or given up (config/celery.py: every minute)."""
+    return services.generated_files_reclaim()
+
+
 def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
     user = generated.requested_by
     kind = generated.kind

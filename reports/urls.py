@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/<str:what>.<str:fmt>", views.export, name="export"),
     path("files/<int:pk>/", views.file_status, name="file_status"),
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
+    path("files/<int:pk>/retry/", views.file_retry, name="file_retry"),
     path("consolidated/", views.consolidated_list, name="consolidated_list"),
     path("consolidated/<int:pk>/", views.consolidated_detail, name="consolidated_detail"),
     path("consolidated/<int:pk>/signed.pdf", views.consolidated_signed_download, name="consolidated_signed"),

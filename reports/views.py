@@ -223,6 +223,19 @@ def file_download(request, pk):
     return private_file_response(generated.file, download_name=generated.filename)
 
 
+@require_POST
+def file_retry(request, pk):
+    """The requester runs a failed file again (the same row, queued afresh)."""
+    generated = selectors.get_generated_file_for_user(request.user, pk)
+    try:
+        services.generated_file_retry(generated=generated, actor=request.user)
+    except services.ReportError as error:
+        messages.info(request, error.message)
+    else:
+        messages.success(request, _("Đã xếp hàng tạo lại tệp."))
+    return redirect(generated)
+
+
 def _print_kind(request, pdf_kind: str, docx_kind: str) -> str:
     """A printable record prints as PDF, or as Word when the form asks for format=docx."""
     return docx_kind if request.POST.get("format") == "docx" else pdf_kind

@@ -629,6 +629,7 @@ PERSONAL_OR_READING = {
     "reports:calendar_settings",
     "reports:document_pdf",
     "reports:meeting_pdf",
+    "reports:file_retry",
 }
 # The URLs that take a POST at all (the others answer 405): a new one must be added here, and is then posted.
 TAKES_POST = {

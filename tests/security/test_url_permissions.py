@@ -315,6 +315,12 @@ RULES: dict[str, Rule] = {
         lambda w: reverse("reports:file_download", args=[w.extra["export"].pk]),
         "302 200 404 404 404 404 404 404 200",
     ),
+    # Only the requester runs a failed file again (this one is done: told so, and sent back to its page).
+    "reports:file_retry": Rule(
+        "post",
+        lambda w: reverse("reports:file_retry", args=[w.extra["export"].pk]),
+        "302 302 404 404 404 404 404 404 302",
+    ),
     "reports:consolidated_list": Rule(
         "get", lambda w: reverse("reports:consolidated_list"), "302 403 403 200 200 200 200 403 200"
     ),
