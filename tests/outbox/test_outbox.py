@@ -129,3 +129,48 @@ def test_a_matter_raised_while_the_broker_is_down_is_saved_once_and_its_email_wa
     services.outbox_drain()
     assert not emails.exclude(status__in=[Delivery.Status.SENT, Delivery.Status.SKIPPED]).exists()
     assert len(mailoutbox) == emails.filter(status=Delivery.Status.SENT).count() > 0
+
+
+@pytest.fixture
+def real_broker(monkeypatch):
+    """The app publishes to a real Redis broker (not eager), whose address the test can change."""
+    from tests.services_required import require_redis
+
+    url = require_redis()
+
+    def point_at(address: str) -> None:
+        current_app.conf.broker_url = address
+        current_app._pool = None  # publishing connections are pooled per broker address
+        current_app.amqp._producer_pool = None
+
+    before_url, before_eager = current_app.conf.broker_url, current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    point_at(url)
+    yield point_at, url
+    point_at(before_url)
+    current_app.conf.task_always_eager = before_eager
+
+
+def test_with_redis_stopped_a_pdf_request_answers_and_its_task_reaches_redis_once_it_is_back(
+    client, users, real_broker, django_capture_on_commit_callbacks
+):
+    import redis
+
+    point_at, url = real_broker
+    queue = redis.Redis.from_url(url)
+    queue.delete("celery")
+    point_at("redis://127.0.0.1:1/0")  # nothing listens there: what a stopped Redis looks like
+    directive = Document.objects.get(number_symbol="106/UBND-KGVX")
+    client.force_login(users["sonoivu"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:document_pdf", args=[directive.pk]))
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get()
+    assert message.dispatched_at is None and message.last_error
+    assert GeneratedFile.objects.get().status == GeneratedFile.Status.PENDING
+
+    point_at(url)  # Redis is back
+    _age_outbox()
+    assert services.outbox_drain() == 1
+    assert queue.llen("celery") == 1  # the worker will find it: handed over once
+    queue.delete("celery")
