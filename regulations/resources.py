@@ -1,5 +1,7 @@
 """Spreadsheet import/export of the legal sources (django-import-export)."""
 
+import decimal
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -27,6 +29,13 @@ class SafeExportMixin:
 class AllOrNothingMixin:
     """An import is all or nothing: one bad row (an error or a failed validation) rolls back every row."""
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            return super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)  # type: ignore[misc]
+        except decimal.InvalidOperation:
+            # A number that cannot be read is the column's error, as a date is, not an error of the row.
+            raise ValueError(_("giá trị không phải là số.")) from None
+
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(  # type: ignore[misc]  # a mixin of ModelResource
@@ -47,10 +56,31 @@ class WithinJurisdictionMixin:
         """The parties a row's object belongs to or names: each resource says which."""
         raise NotImplementedError
 
-    def refuse_outside(self, instance) -> None:
+    def links_made(self, instance) -> list[Party]:
+        """The parties the row's own columns link the object to, by each foreign key to a party the resource
+        sets (a parent, a successor, a focal agency, a superior, an issuer, whom it is owed to), where the row
+        makes the link: a new object's, or one that differs from the stored one. A link already stored (a
+        jurisdiction's own parent above it) is the object's, checked by parties_of."""
+        columns = [
+            column
+            for column in self.fields.values()  # type: ignore[attr-defined]  # a mixin of ModelResource
+            if isinstance(column.widget, widgets.ForeignKeyWidget)
+            and not isinstance(column.widget, widgets.ManyToManyWidget)
+            and issubclass(column.widget.model, Party)
+        ]
+        names = [instance._meta.get_field(column.attribute).attname for column in columns]
+        stored = type(instance).objects.filter(pk=instance.pk).values(*names).first() if instance.pk else None
+        made = []
+        for column, name in zip(columns, names, strict=True):
+            value = getattr(instance, name)
+            if value is not None and (stored is None or stored[name] != value):
+                made.append(getattr(instance, column.attribute))
+        return made
+
+    def refuse_outside(self, instance, parties: list[Party] | None = None) -> None:
         if self.jurisdiction is None:
             return
-        for party in self.parties_of(instance):
+        for party in self.parties_of(instance) if parties is None else parties:
             if party is not None and not party.path.startswith(self.jurisdiction.path):
                 raise ValidationError(
                     {
@@ -65,6 +95,11 @@ class WithinJurisdictionMixin:
         super().after_init_instance(instance, new, row, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource
         if not new:  # an existing object from elsewhere may not be pulled in, whatever the row now says
             self.refuse_outside(instance)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Before anything is written, so that no service runs for a row refused anyway (a reorganisation).
+        self.refuse_outside(instance, self.links_made(instance))
+        super().before_save_instance(instance, row, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource

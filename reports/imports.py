@@ -1,5 +1,6 @@
 """Spreadsheet imports of parties, regulations and obligations: preview first, then all or nothing."""
 
+import decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,12 +55,44 @@ def load_dataset(content: bytes, filename: str) -> tablib.Dataset:
     return tablib.Dataset().load(text, format="csv")
 
 
+MISSING_COLUMNS = (
+    "The following fields are declared in 'import_id_fields' but are not present in the file headers:",
+    "The following fields are declared in 'import_id_fields' but are not present in the resource fields:",
+)
+
+
+def in_words(text: str) -> str:
+    """django-import-export's own English messages in the user's language: it ships no Vietnamese catalogue,
+    and formats some messages before it translates them, so no catalogue could catch them."""
+    text = str(text)
+    for prefix in MISSING_COLUMNS:
+        if text.startswith(prefix):
+            return _("Tệp thiếu cột bắt buộc: %(columns)s.") % {"columns": text[len(prefix) :].strip()}
+    if text == "Value could not be parsed using defined formats.":
+        return _("không đọc được ngày; hãy ghi theo dạng YYYY-MM-DD (ví dụ 2026-01-15).")
+    if text == "Value could not be parsed.":
+        return _("không đọc được giá trị.")
+    if "magnitude exceeds the maximum" in text:
+        return _("số quá lớn.")
+    if text.startswith("Column '") and "not found in dataset" in text:
+        return _("tệp thiếu cột %(column)s.") % {"column": text.split("'")[1]}
+    return text
+
+
 def _message(error: Exception) -> str:
     if isinstance(error, ObjectDoesNotExist):
         return _("không tìm thấy đối tượng được tham chiếu (mã không tồn tại)")
     if isinstance(error, ValidationError):
-        return "; ".join(str(m) for m in error.messages)
-    return _("giá trị không hợp lệ (%(detail)s)") % {"detail": error}
+        return "; ".join(in_words(m) for m in error.messages)
+    if isinstance(error, decimal.InvalidOperation):
+        return _("giá trị không phải là số")
+    if in_words(_detail(error)) != _detail(error):  # a missing column, a date that cannot be read
+        return in_words(_detail(error))
+    return _("giá trị không hợp lệ (%(detail)s)") % {"detail": _detail(error)}
+
+
+def _detail(error: Exception) -> str:
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
 
 
 def _field_label(resource, name: str) -> str:
@@ -100,7 +133,8 @@ def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, juri
         for field_name, messages in invalid.error_dict.items():
             for message in messages:
                 label = "" if field_name == "__all__" else f"{_field_label(resource, field_name)}: "
-                errors.append(_("Dòng %(row)s: %(message)s") % {"row": invalid.number + 1, "message": label + message})
+                text = label + in_words(message)
+                errors.append(_("Dòng %(row)s: %(message)s") % {"row": invalid.number + 1, "message": text})
     errors.sort(key=_row_of)
     for error in result.base_errors:
         errors.append(_message(error.error))

@@ -3,6 +3,7 @@ the admin and the spreadsheet import."""
 
 import datetime
 
+import pytest
 import tablib
 from django.urls import reverse
 
@@ -142,12 +143,12 @@ def test_the_admin_writes_a_successor_through_the_service(client, world):
     assert Party.objects.get(pk=party.pk).successor == world["hnd_b"]
 
 
-def _party_rows(world, **extra) -> tablib.Dataset:
+def _party_rows(world, successor, **extra) -> tablib.Dataset:
     party = world["hnd_a"]
     row = {
         "code": party.code, "name": party.name, "short_name": party.short_name, "kind": party.kind,
         "level": party.level, "parent": world["a"].code, "is_jurisdiction": "0", "valid_to": "2026-11-30",
-        "successor": world["hnd_b"].code,
+        "successor": successor.code,
     }  # fmt: skip
     row.update(extra)
     data = tablib.Dataset(headers=list(row))
@@ -155,25 +156,47 @@ def _party_rows(world, **extra) -> tablib.Dataset:
     return data
 
 
-def test_the_import_writes_a_successor_through_the_service(world):
+@pytest.fixture
+def new_union(world, make_party):
+    """A's Farmers' Union's successor inside A: an import into A links nothing outside it (issue 13)."""
+    return make_party("Hội Nông dân tỉnh A (mới)", parent=world["a"], code="hnd-a-moi")
+
+
+def test_the_import_writes_a_successor_through_the_service(world, new_union):
     refused = imports.run_import(
-        what="parties", dataset=_party_rows(world), dry_run=False, actor=world["office"], jurisdiction=world["a"]
+        what="parties",
+        dataset=_party_rows(world, new_union),
+        dry_run=False,
+        actor=world["office"],
+        jurisdiction=world["a"],
     )
     assert not refused.ok and "decision_number" in " ".join(refused.errors)
     assert not TESTED.exists() and Party.objects.get(pk=world["hnd_a"].pk).valid_to is None
-    rows = _party_rows(world, decision_number="202/2026/QH15", decision_date="12/06/2026")
+    rows = _party_rows(world, new_union, decision_number="202/2026/QH15", decision_date="12/06/2026")
     outcome = imports.run_import(
         what="parties", dataset=rows, dry_run=False, actor=world["office"], jurisdiction=world["a"]
     )
     assert outcome.ok, outcome.errors
     record = TESTED.get()
     assert record.state == Reorganisation.State.APPLIED and record.created_by == world["office"]
-    assert _state(world)["open"] == ("hnd-b", Task.State.OPEN)
-    assert Membership.objects.filter(user=world["staff_a"], party=world["hnd_b"]).exists()
+    assert _state(world)["open"] == ("hnd-a-moi", Task.State.OPEN)
+    assert Membership.objects.filter(user=world["staff_a"], party=new_union).exists()
 
 
-def test_a_dry_run_of_the_import_moves_nothing(world):
-    rows = _party_rows(world, decision_number="202/2026/QH15", decision_date="12/06/2026")
+def test_the_import_refuses_a_successor_outside_the_jurisdiction(world):
+    """B's union is another jurisdiction's: a merge across provinces goes through the reorganisation page."""
+    rows = _party_rows(world, world["hnd_b"], decision_number="202/2026/QH15", decision_date="12/06/2026")
+    outcome = imports.run_import(
+        what="parties", dataset=rows, dry_run=False, actor=world["office"], jurisdiction=world["a"]
+    )
+    assert outcome.errors == [
+        "Dòng 2: Hội Nông dân tỉnh B không thuộc Ủy ban nhân dân tỉnh A, nơi bạn đang nhập dữ liệu."
+    ]
+    assert not TESTED.exists() and Party.objects.get(pk=world["hnd_a"].pk).successor is None
+
+
+def test_a_dry_run_of_the_import_moves_nothing(world, new_union):
+    rows = _party_rows(world, new_union, decision_number="202/2026/QH15", decision_date="12/06/2026")
     outcome = imports.run_import(
         what="parties", dataset=rows, dry_run=True, actor=world["office"], jurisdiction=world["a"]
     )
