@@ -301,8 +301,9 @@ def version_compare(request, pk):
 
 @require_GET
 def review_list(request):
-    tasks = selectors.review_queue_for(request.user)
-    return render(request, "obligations/review_list.html", {"tasks": tasks})
+    """The reports waiting for the user's review, oldest first, a page at a time."""
+    page = paginate(request, selectors.review_queue_for(request.user))
+    return render(request, "obligations/review_list.html", {"page": page})
 
 
 @require_POST

@@ -58,8 +58,8 @@ QUERIES_PARTY_LIST = 13
 # user's parties co-operate on, for the obligations' visibility (1).
 QUERIES_SEARCH = 14
 # The jurisdictions Sở Nội vụ reviews (1); the memberships again, for the review rights (1: the rights keep
-# a copy of their own, apart from the scope's); the jurisdictions above it (1); the queue (1).
-QUERIES_REVIEW_LIST = 12
+# a copy of their own, apart from the scope's); the jurisdictions above it (1); the queue's page (3).
+QUERIES_REVIEW_LIST = 14
 # The memberships again, for the reporting roles (1, as on the review queue); the open tasks (1).
 QUERIES_MY_TASKS = 10
 # The jurisdictions above Sở Nội vụ (1); the page, each row with its party, task and obligation (3).
@@ -421,3 +421,30 @@ def test_the_obligation_list_counts_the_tasks_of_each_row(demo, users, client):
     counts = {row.pk: row.task_count for row in rows}
     assert counts == {row.pk: Task.objects.filter(obligation=row).count() for row in rows}
     assert counts[without_tasks.pk] == 0 and max(counts.values()) > 1
+
+
+# More rows than a page holds (PAGE_SIZE = 50): the first and the second page cost what the demo's page does.
+PAGED = {
+    "obligation_list": ("sonoivu", "obligations:obligation_list", grow_obligations, QUERIES_OBLIGATION_LIST),
+    "task_list": ("hnd", "obligations:task_list", grow_own_tasks, QUERIES_TASK_LIST),
+    "review_list": ("sonoivu", "obligations:review_list", grow_review_queue, QUERIES_REVIEW_LIST),
+}
+MANY = 60
+
+
+@pytest.mark.parametrize("page", PAGED)
+def test_a_list_longer_than_a_page_costs_the_same_queries_on_each_page(
+    page, demo, users, client, django_assert_num_queries
+):
+    role, url_name, grow, queries = PAGED[page]
+    grow(demo, users, range(MANY))
+    client.force_login(users[role])
+    url = reverse(url_name)
+    client.get(url)
+    first = _get(client, url, queries, django_assert_num_queries)
+    second = _get(client, url + "?page=2", queries, django_assert_num_queries)
+    assert first.context["page"].paginator.num_pages >= 2
+    assert len(first.context["page"].object_list) == 50
+    # The two pages show different rows, and the links keep the page number.
+    assert not {row.pk for row in first.context["page"]} & {row.pk for row in second.context["page"]}
+    assert 'href="?page=2"' in first.content.decode() and "Trang 2/" in second.content.decode()
