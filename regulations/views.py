@@ -2,8 +2,8 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,8 +33,9 @@ class IdPaginator(Paginator):
     every visible task with its obligation and sources before it sorted them and kept 50; so did a subquery
     of the ids, which the planner folds back into the same join."""
 
-    def __init__(self, object_list, per_page, *, rows=None, **kwargs):
+    def __init__(self, object_list: QuerySet, per_page: int, *, rows: QuerySet | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        self.queryset = object_list
         self.rows = rows
 
     def page(self, number):
@@ -43,11 +44,11 @@ class IdPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        queryset = self.object_list
+        queryset = self.queryset
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         source = queryset if self.rows is None else self.rows
         found = {row.pk: row for row in source.filter(pk__in=ids)} if ids else {}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        return Page([found[pk] for pk in ids if pk in found], number, self)
 
 
 def paginate(request, queryset, *, rows=None):
