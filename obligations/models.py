@@ -533,6 +533,9 @@ class Task(models.Model):
         ]
         indexes = [
             models.Index(fields=["party", "due_date"], name="task_party_due"),
+            # The obligations a user's parties have tasks of (the obligation list's visibility): an index-only
+            # look-up per visible party, not a scan of every task.
+            models.Index(fields=["party", "obligation"], name="task_party_obligation"),
             models.Index(fields=["state", "deadline"], name="task_state_deadline"),
         ]
 

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from regulations.models import Conclusion, DocumentItem, Membership, Party
@@ -42,28 +42,67 @@ def tasks_of_parties_seen(user) -> TaskQuerySet:
 
 def tasks_visible_to(user) -> TaskQuerySet:
     """The tasks of the parties the user sees, and the lead's tasks of every obligation one of the user's
-    own parties co-operates on (in a subquery: no join, no duplicate rows, no extra query)."""
+    own parties co-operates on (in a subquery: no join, no duplicate rows, no extra query). The parties are
+    one semi-join (`party_id IN (…)`), never a test of each task's party path: tests/test_list_plans.py."""
     scope = user_scope(user)
-    condition = scope.party_q("party")
-    if not scope.everything and scope.own_party_ids:
-        cooperated = CooperatingParty.objects.filter(party_id__in=list(scope.own_party_ids)).values("obligation_id")
+    condition = scope.party_in("party_id")
+    cooperated = cooperated_obligation_ids(user)
+    if cooperated:
         condition |= Q(obligation_id__in=cooperated)
     return Task.objects.filter(condition)
 
 
+def cooperated_obligation_ids(user) -> list[int]:
+    """The obligations one of the user's own parties co-operates on, read once per request (one query,
+    none for an admin or a user of no party). A list, not a subquery: an `OR obligation_id IN (subquery)`
+    next to the parties' semi-join makes PostgreSQL scan every task; with no co-operation (the common case)
+    the condition is not there at all."""
+    cached = getattr(user, "_phoihop_cooperated", None)
+    if cached is None:
+        scope = user_scope(user)
+        cached = []
+        if not scope.everything and scope.own_party_ids:
+            cached = sorted(
+                set(
+                    CooperatingParty.objects.filter(party_id__in=list(scope.own_party_ids)).values_list(
+                        "obligation_id", flat=True
+                    )
+                )
+            )
+        user._phoihop_cooperated = cached
+    return cached
+
+
 def obligations_visible_to(user) -> ObligationQuerySet:
+    """The obligations of a source the user sees, or that one of the user's parties is responsible for,
+    has a task of or co-operates on. Each way in is a subquery read once (a hashed semi-join over the
+    obligations), never a join of every task with its party tested once per task."""
     scope = user_scope(user)
     if scope.everything:
         return Obligation.objects.all()
+    Responsible = Obligation.responsible_parties.through
     ids = Obligation.objects.filter(
         Q(source_regulation__in=regulations_visible_to(user))
         | Q(source_item__document__in=documents_visible_to(user))
         | Q(source_conclusion__meeting__in=meetings_visible_to(user))
-        | scope.party_q("responsible_parties")
-        | scope.party_q("tasks__party")
-        | Q(cooperating_parties__in=list(scope.own_party_ids))
+        | Q(pk__in=Responsible.objects.filter(scope.party_in("party_id")).values("obligation_id"))
+        | Q(pk__in=Task.objects.filter(scope.party_in("party_id")).values("obligation_id"))
+        | Q(pk__in=cooperated_obligation_ids(user))
     ).values("pk")
     return Obligation.objects.filter(pk__in=ids)
+
+
+def task_counts(obligation_ids: list[int]) -> dict[int, int]:
+    """The number of tasks of each obligation, in one grouped query over these ids (a list page's)."""
+    if not obligation_ids:
+        return {}
+    return dict(
+        Task.objects.filter(obligation_id__in=obligation_ids)
+        .order_by()
+        .values_list("obligation_id")
+        .annotate(n=Count("pk"))
+        .values_list("obligation_id", "n")
+    )
 
 
 def get_task_for_user(user, pk, *, right: str = Right.READ) -> Task:

@@ -35,34 +35,43 @@ MARK = "đếm truy vấn"  # in the name of every row added here, followed by i
 # the user's parties and the unread count (2); the session saved on every request, for the inactivity
 # timeout (savepoint, update, release: 3). What the page adds is said above its number.
 #
-# The jurisdictions above Sở Nội vụ (1); the page's count and rows (2); the rows' responsible parties (1);
-# whether the user writes sources, for the "Thêm nhiệm vụ từ văn bản" button (1).
-QUERIES_OBLIGATION_LIST = 13
-# The count and rows (2); the signatory filter's choices (1); the rows' signatories (1); the memberships that
+# A paginated list reads its page in three queries: the count, the page's ids (narrow rows, behind the filters
+# and in the list's order), the page's rows by id (IdPaginator).
+#
+# The jurisdictions above Sở Nội vụ (1); the obligations Sở Nội vụ co-operates on, for the visibility (1);
+# the page (3); the rows' responsible parties (1); the rows' numbers of tasks, grouped over the page's ids
+# (1); whether the user writes sources, for the "Thêm nhiệm vụ từ văn bản" button (1).
+QUERIES_OBLIGATION_LIST = 16
+# The page (3); the signatory filter's choices (1); the rows' signatories (1); the memberships that
 # write sources, for the "Thêm quy chế" button (1: editing_paths keeps its own copy, apart from the scope's).
 # (Văn phòng works at the People's Committees themselves: no jurisdictions to look up.)
-QUERIES_REGULATION_LIST = 13
-# The count and rows (2); the issuer filter's choices (1); the memberships that write sources, read once for
+QUERIES_REGULATION_LIST = 14
+# The page (3); the issuer filter's choices (1); the memberships that write sources, read once for
 # both buttons ("Thêm văn bản", "Thêm nhiệm vụ từ văn bản") (1).
-QUERIES_DOCUMENT_LIST = 12
-# The count and rows (2); the host filter's choices (1).
-QUERIES_MEETING_LIST = 11
-# The count and rows, each with its territory, superior and successor (2); the rows' predecessors and former
+QUERIES_DOCUMENT_LIST = 13
+# The page (3); the host filter's choices (1).
+QUERIES_MEETING_LIST = 12
+# The page, each row with its territory, superior and successor (3); the rows' predecessors and former
 # names (2).
-QUERIES_PARTY_LIST = 12
-# One query per group: regulations, documents, meetings, obligations, parties (5).
-QUERIES_SEARCH = 13
+QUERIES_PARTY_LIST = 13
+# One query per group: regulations, documents, meetings, obligations, parties (5); the obligations the
+# user's parties co-operate on, for the obligations' visibility (1).
+QUERIES_SEARCH = 14
 # The jurisdictions Sở Nội vụ reviews (1); the memberships again, for the review rights (1: the rights keep
-# a copy of their own, apart from the scope's); the jurisdictions above it (1); the queue (1).
-QUERIES_REVIEW_LIST = 12
+# a copy of their own, apart from the scope's); the jurisdictions above it (1); the queue's page (3).
+QUERIES_REVIEW_LIST = 14
 # The memberships again, for the reporting roles (1, as on the review queue); the open tasks (1).
 QUERIES_MY_TASKS = 10
-# The jurisdictions above Sở Nội vụ (1); the count and rows, each with its party, task and obligation (2).
-QUERIES_MATTER_LIST = 11
+# The jurisdictions above Sở Nội vụ (1); the page, each row with its party, task and obligation (3).
+QUERIES_MATTER_LIST = 12
 # The count and rows (2).
 QUERIES_INBOX = 10
-# The counts by status (1); the overdue total (1); the ten nearest deadlines and the ten latest overdue (2).
-QUERIES_HOME = 12
+# The obligations the user's parties co-operate on, for the tasks' visibility (1); the counts by status (1);
+# the overdue total (1); the ten nearest deadlines and the ten latest overdue (2).
+QUERIES_HOME = 13
+# The obligations Hội Nông dân co-operates on, for the visibility (1); the page, each row with its party,
+# obligation and period (3); the years of the period filter (1); the party filter's choices (1).
+QUERIES_TASK_LIST = 14
 # No session and no header: the token with its user (1), its use stamped (1), the memberships (1), the open
 # tasks (1).
 QUERIES_CALENDAR_FEED = 4
@@ -315,6 +324,7 @@ PAGES = {
     "party_list": ("vanphong", "regulations:party_list", grow_parties, QUERIES_PARTY_LIST, False),
     "review_list": ("sonoivu", "obligations:review_list", grow_review_queue, QUERIES_REVIEW_LIST, True),
     "my_tasks": ("hnd", "obligations:my_tasks", grow_own_tasks, QUERIES_MY_TASKS, False),
+    "task_list": ("hnd", "obligations:task_list", grow_own_tasks, QUERIES_TASK_LIST, False),
     "matter_list": ("sonoivu", "matters:matter_list", grow_matters, QUERIES_MATTER_LIST, True),
     "inbox": ("hnd", "notifications:inbox", grow_inbox, QUERIES_INBOX, True),
 }
@@ -411,3 +421,30 @@ def test_the_obligation_list_counts_the_tasks_of_each_row(demo, users, client):
     counts = {row.pk: row.task_count for row in rows}
     assert counts == {row.pk: Task.objects.filter(obligation=row).count() for row in rows}
     assert counts[without_tasks.pk] == 0 and max(counts.values()) > 1
+
+
+# More rows than a page holds (PAGE_SIZE = 50): the first and the second page cost what the demo's page does.
+PAGED = {
+    "obligation_list": ("sonoivu", "obligations:obligation_list", grow_obligations, QUERIES_OBLIGATION_LIST),
+    "task_list": ("hnd", "obligations:task_list", grow_own_tasks, QUERIES_TASK_LIST),
+    "review_list": ("sonoivu", "obligations:review_list", grow_review_queue, QUERIES_REVIEW_LIST),
+}
+MANY = 60
+
+
+@pytest.mark.parametrize("page", PAGED)
+def test_a_list_longer_than_a_page_costs_the_same_queries_on_each_page(
+    page, demo, users, client, django_assert_num_queries
+):
+    role, url_name, grow, queries = PAGED[page]
+    grow(demo, users, range(MANY))
+    client.force_login(users[role])
+    url = reverse(url_name)
+    client.get(url)
+    first = _get(client, url, queries, django_assert_num_queries)
+    second = _get(client, url + "?page=2", queries, django_assert_num_queries)
+    assert first.context["page"].paginator.num_pages >= 2
+    assert len(first.context["page"].object_list) == 50
+    # The two pages show different rows, and the links keep the page number.
+    assert not {row.pk for row in first.context["page"]} & {row.pk for row in second.context["page"]}
+    assert 'href="?page=2"' in first.content.decode() and "Trang 2/" in second.content.decode()
