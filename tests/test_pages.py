@@ -297,10 +297,11 @@ def test_task_list_query_count_does_not_grow_with_rows(demo, users, client, djan
     assert len(first.captured_queries) == len(second.captured_queries)
 
 
-# Session, user, scope memberships (+1 per oversight jurisdiction), filter choices, count, page of rows, years,
+# Session, user, scope memberships (+1 per oversight jurisdiction), the obligations the user's parties
+# co-operate on, filter choices, count, page's ids, page of rows, years,
 # the header (the user's parties, the inbox's unread count) and the session renewed for the inactivity
 # timeout (savepoint, update, release).
-QUERIES_TASK_LIST = 13
+QUERIES_TASK_LIST = 15
 
 
 LIST_OF_KIND = {
