@@ -313,6 +313,11 @@ REPORT_PDF_TIME_LIMIT = env.int("REPORT_PDF_TIME_LIMIT", default=300)
 REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=REPORT_PDF_TIME_LIMIT + 60)
 # How often a file is run again after its worker died, before it is marked failed ("Đã dừng giữa chừng").
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# Spreadsheet imports run in a worker; a file of more rows is refused at upload, with a message.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+# The import file's own size limit; a file of IMPORT_MAX_ROWS rows is well under it, so a long file gets the rows message.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=1800)  # seconds a worker may spend on one import
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)  # rows; larger exports run in a worker
 
 # --- Outbox (outbox app) -------------------------------------------------------------------------------

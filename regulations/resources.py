@@ -27,7 +27,16 @@ class SafeExportMixin:
 
 
 class AllOrNothingMixin:
-    """An import is all or nothing: one bad row (an error or a failed validation) rolls back every row."""
+    """An import is all or nothing: one bad row (an error or a failed validation) rolls back every row.
+    on_row, when set, is called with the number of rows done after each row (a worker's progress bar)."""
+
+    on_row = None
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource
+        if self.on_row is not None:
+            self._rows_done = getattr(self, "_rows_done", 0) + 1
+            self.on_row(self._rows_done)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:

@@ -1,5 +1,6 @@
 from typing import cast
 
+from django.conf import settings
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,8 @@ class ImportForm(forms.Form):
         name = upload.name.lower()
         if not (name.endswith(".xlsx") or name.endswith(".csv")):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
         return upload

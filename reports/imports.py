@@ -1,7 +1,8 @@
 """Spreadsheet imports of parties, regulations and obligations: preview first, then all or nothing."""
 
 import decimal
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import tablib
@@ -46,6 +47,9 @@ class ImportOutcome:
     preview: list[dict] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     tasks_created: int = 0
+
+    def as_json(self) -> dict:
+        return asdict(self)
 
 
 def load_dataset(content: bytes, filename: str) -> tablib.Dataset:
@@ -109,15 +113,25 @@ def _row_of(message: str) -> int:
     return int(digits or 0)
 
 
-def run_import(*, what: str, dataset: tablib.Dataset, dry_run: bool, actor, jurisdiction: Party) -> ImportOutcome:
+def run_import(
+    *,
+    what: str,
+    dataset: tablib.Dataset,
+    dry_run: bool,
+    actor,
+    jurisdiction: Party,
+    on_row: Callable[[int], None] | None = None,
+) -> ImportOutcome:
     """Import every row or none, into one jurisdiction: a row about anything outside it fails the file. With
     dry_run the database is left as it was, whatever happens. The actor must hold the import right on the
-    jurisdiction, whoever calls (the page, a script), before anything is read or written."""
+    jurisdiction, whoever calls (the page, a script, a worker), before anything is read or written. on_row
+    is told the number of rows done after each row."""
     require_actor(actor, Right.IMPORT)
     require(can_import(actor, jurisdiction), Right.IMPORT)
     # A ModelResource with our mixins (import-export ships no types).
     extra = {"actor": actor} if what == "parties" else {}  # the parties' resource records reorganisations
     resource: Any = RESOURCES[what](jurisdiction=jurisdiction, **extra)
+    resource.on_row = on_row
     tasks_created = 0
     with transaction.atomic():
         result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False)

@@ -213,3 +213,71 @@ class CalendarToken(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%d/%m/%Y}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import run in a worker: uploaded, previewed (nothing saved), confirmed by its requester,
+    then imported all or nothing. The file is kept privately until the job ends."""
+
+    class What(models.TextChoices):
+        PARTIES = "parties", _("Cơ quan, tổ chức")
+        REGULATIONS = "regulations", _("Quy chế phối hợp")
+        OBLIGATIONS = "obligations", _("Nhiệm vụ phối hợp")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xem trước")
+        PREVIEWING = "previewing", _("Đang xem trước")
+        PREVIEWED = "previewed", _("Chờ xác nhận")
+        REJECTED = "rejected", _("Tệp có lỗi")
+        CONFIRMED = "confirmed", _("Chờ nhập")
+        IMPORTING = "importing", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        FAILED = "failed", _("Không nhập được")
+
+    # A worker holds the job in these states; the states it waits in before each.
+    RUNNING = (Status.PREVIEWING, Status.IMPORTING)
+    FINISHED = (Status.REJECTED, Status.DONE, Status.FAILED)
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    jurisdiction = models.ForeignKey(
+        Party, verbose_name=_("cấp chính quyền"), on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    what = models.CharField(_("dữ liệu"), max_length=20, choices=What.choices)
+    filename = models.CharField(_("tên tệp"), max_length=200)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=200, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    # The dry run's outcome: ok, counts, every error, the first rows as they would be imported, the headers.
+    preview = models.JSONField(default=dict, blank=True)
+    # The import's outcome: counts and tasks created, or the errors that refused it.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Renewed while a worker holds the job: a job whose worker died is taken back by the next delivery.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_what_display()} · {self.filename}"
+
+    def get_absolute_url(self):
+        return reverse("reports:import_job", args=[self.pk])
+
+    @property
+    def is_waiting(self) -> bool:
+        """A worker has it, or will: the page keeps polling."""
+        return self.status in (
+            self.Status.PENDING,
+            self.Status.PREVIEWING,
+            self.Status.CONFIRMED,
+            self.Status.IMPORTING,
+        )

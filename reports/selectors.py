@@ -39,7 +39,7 @@ from regulations.selectors import (
 )
 from signatures.credentials import has_credential
 
-from .models import ConsolidatedReport, GeneratedFile
+from .models import ConsolidatedReport, GeneratedFile, ImportJob
 
 S = Task.Status
 COUNTED_STATUSES = (
@@ -612,6 +612,12 @@ def get_generated_file_for_user(user, pk) -> GeneratedFile:
     if not user.is_superuser:
         files = files.filter(requested_by=user)
     return _get_or_404(files, pk)
+
+
+def get_import_job_for_user(user, pk) -> ImportJob:
+    """An import job is its requester's alone (an administrator's included): it holds their file and their
+    preview, and only they confirm it. A 404 for anyone else."""
+    return _get_or_404(ImportJob.objects.select_related("jurisdiction").filter(requested_by=user.pk), pk)
 
 
 def regulations_for_filter(user) -> QuerySet[Regulation]:

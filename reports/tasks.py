@@ -16,8 +16,8 @@ from regulations.selectors import get_document_for_user, get_meeting_for_user
 from signatures.credentials import SigningError
 from signatures.signing import sign_pdf
 
-from . import exports, pdf, selectors, services, word
-from .models import GeneratedFile
+from . import exports, import_jobs, pdf, selectors, services, word
+from .models import GeneratedFile, ImportJob
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +109,35 @@ def _produce(generated: GeneratedFile) -> tuple[bytes, str]:
         exports.write(spec, params["format"], out, progress=progress, total=total)
         return out.getvalue(), f"{spec.name}.{params['format']}"
     raise ValueError(kind)
+
+
+IMPORT_TIME_LIMIT = settings.IMPORT_TIME_LIMIT
+
+
+@shared_task(soft_time_limit=max(IMPORT_TIME_LIMIT - 30, 1), time_limit=IMPORT_TIME_LIMIT)
+def run_import_job(job_id: int) -> None:
+    """The job's next step: the preview of an uploaded file, or the import of a confirmed one."""
+    job = import_jobs.import_job_claim(job_id=job_id)
+    if job is None:
+        return  # finished, waiting for its requester, or held by another worker
+    try:
+        with override(job.language or settings.LANGUAGE_CODE):
+            if job.status == ImportJob.Status.PREVIEWING:
+                import_jobs.import_job_preview(job=job)
+            else:
+                import_jobs.import_job_run(job=job)
+    except PermissionDenied:  # the import right went between the upload (or the confirmation) and the work
+        with override(job.language or settings.LANGUAGE_CODE):
+            message = _("Bạn không còn quyền nhập dữ liệu vào %(jurisdiction)s.") % {"jurisdiction": job.jurisdiction}
+        import_jobs.import_job_fail(job=job, error=message)
+    except SoftTimeLimitExceeded:
+        with override(job.language or settings.LANGUAGE_CODE):
+            message = _("Quá thời gian cho phép; chưa có dòng nào được nhập. Hãy chia nhỏ tệp.")
+        import_jobs.import_job_fail(job=job, error=message)
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        with override(job.language or settings.LANGUAGE_CODE):
+            message = _("Lỗi hệ thống khi nhập; chưa có dòng nào được nhập. Quản trị viên có thể xem nhật ký.")
+        import_jobs.import_job_fail(job=job, error=message)
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.DEBUG:
+            raise

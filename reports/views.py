@@ -2,13 +2,10 @@
 
 import datetime
 import io
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,9 +21,9 @@ from regulations.files import private_file_response
 from regulations.rights import Right
 from regulations.selectors import Structure, get_document_for_user, get_meeting_for_user
 
-from . import calendar_feed, charts, exports, imports, selectors, services
+from . import calendar_feed, charts, exports, import_jobs, imports, selectors, services
 from .forms import ConsolidatedCreateForm, ConsolidatedForm, DashboardFilterForm, ImportForm
-from .models import CalendarToken, GeneratedFile
+from .models import CalendarToken, GeneratedFile, ImportJob
 
 STATUS_CODES = [
     Task.Status.DONE_ON_TIME,
@@ -387,81 +384,65 @@ def consolidated_action(request, pk, action: str):
 
 # --- imports ------------------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "reports_import"
-
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    """Upload, preview (nothing saved), then confirm: every row is imported into the jurisdiction, or none."""
+    """Upload: the file is checked and kept, and a worker previews it (nothing saved); the status page
+    follows it, then asks for the confirmation. Every row is imported into the jurisdiction, or none."""
     jurisdictions = selectors.importable_jurisdictions(request.user)  # a 403 for whoever imports nowhere
-    outcome, what, jurisdiction = None, None, None
-    if request.method == "POST" and request.POST.get("confirm"):
-        pending = request.session.get(IMPORT_SESSION_KEY)
-        if not pending:
-            messages.error(request, _("Không còn tệp chờ nhập; hãy tải tệp lên lại."))
-            return redirect("reports:import")
-        with default_storage.open(pending["path"], "rb") as handle:
-            content = handle.read()
-        default_storage.delete(pending["path"])
-        del request.session[IMPORT_SESSION_KEY]
-        # Fetched again, not trusted from the preview: the right may have gone in between.
+    form = ImportForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
+    if request.method == "POST":
+        # The posted jurisdiction goes through the getter like any object: unseen 404, no import right 403.
         jurisdiction = selectors.get_jurisdiction_for_user(
-            request.user, pending.get("jurisdiction"), right=Right.IMPORT
+            request.user, request.POST.get("jurisdiction"), right=Right.IMPORT
         )
-        what = pending["what"]
-        outcome = imports.run_import(
-            what=what,
-            dataset=imports.load_dataset(content, pending["name"]),
-            dry_run=False,
-            actor=request.user,
-            jurisdiction=jurisdiction,
-        )
-        if outcome.ok:
-            messages.success(request, _("Đã nhập dữ liệu: %(counts)s.") % {"counts": _counts_text(outcome.counts)})
-            if outcome.tasks_created:
-                messages.success(request, _("Đã tạo %(tasks)d nhiệm vụ của đơn vị.") % {"tasks": outcome.tasks_created})
-            return redirect("reports:import")
-        form = ImportForm(jurisdictions=jurisdictions)
-    else:
-        form = ImportForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
-        if request.method == "POST":
-            # The posted jurisdiction goes through the getter like any object: unseen 404, no import right 403.
-            jurisdiction = selectors.get_jurisdiction_for_user(
-                request.user, request.POST.get("jurisdiction"), right=Right.IMPORT
-            )
-        if jurisdiction is not None and form.is_valid():
+        if form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
-            what = form.cleaned_data["what"]
             try:
-                dataset = imports.load_dataset(content, upload.name)
-            except Exception:
-                form.add_error("file", _("Không đọc được tệp; hãy kiểm tra định dạng."))
-            else:
-                outcome = imports.run_import(
-                    what=what, dataset=dataset, dry_run=True, actor=request.user, jurisdiction=jurisdiction
+                job = import_jobs.import_job_create(
+                    actor=request.user,
+                    jurisdiction=jurisdiction,
+                    what=form.cleaned_data["what"],
+                    filename=upload.name,
+                    content=upload.read(),
                 )
-                if outcome.ok:
-                    path = default_storage.save(f"imports/{uuid.uuid4().hex}", ContentFile(content))
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "path": path,
-                        "name": upload.name,
-                        "what": what,
-                        "jurisdiction": jurisdiction.pk,
-                    }
+            except import_jobs.ImportJobError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect(job)
     return render(
         request,
         "reports/import.html",
         {
             "form": form,
-            "outcome": outcome,
-            "what": what,
-            "jurisdiction": jurisdiction,
+            "import_max_rows": import_jobs.number_text(settings.IMPORT_MAX_ROWS),
             "templates": [
                 (key, label, imports.TEMPLATE_COLUMNS[key]) for key, label in imports.RESOURCE_LABELS.items()
             ],
         },
     )
+
+
+@require_GET
+def import_job(request, pk):
+    job = selectors.get_import_job_for_user(request.user, pk)
+    context = {"job": job, "progress": import_jobs.import_job_current_progress(job)}
+    if job.status == ImportJob.Status.DONE:
+        context["counts_text"] = _counts_text(job.result.get("counts", {}))
+    template = "reports/_import_job.html" if getattr(request, "htmx", False) else "reports/import_job.html"
+    return render(request, template, context)
+
+
+@require_POST
+def import_job_confirm(request, pk):
+    job = selectors.get_import_job_for_user(request.user, pk)
+    # The jurisdiction again through its getter: the right may have gone since the upload (403).
+    selectors.get_jurisdiction_for_user(request.user, job.jurisdiction_id, right=Right.IMPORT)
+    try:
+        import_jobs.import_job_confirm(actor=request.user, job=job)
+    except import_jobs.ImportJobError as error:
+        messages.error(request, error.message)
+    return redirect(job)
 
 
 TEMPLATE_FORMATS = {

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from obligations.models import Obligation
 from regulations.models import Membership, Party, Regulation
-from reports.models import CalendarToken
+from reports.models import CalendarToken, ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,36 @@ def office(world, make_user):
     return make_user("office_user", (world["root"], Membership.Role.OFFICE))
 
 
-def test_party_import_previews_then_imports_every_row(client, world, office):
+@pytest.fixture
+def upload_as(client, django_capture_on_commit_callbacks):
+    """Post a file to the import page and follow its job: the worker's preview runs at the commit (eager
+    in tests). Returns the job and its status page."""
+
+    def upload(jurisdiction, what, file):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("reports:import"), {"jurisdiction": jurisdiction.pk, "what": what, "file": file}
+            )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+        return job, client.get(response.url)
+
+    return upload
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    def press(job):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reports:import_job_confirm", args=[job.pk]))
+        assert response.status_code == 302
+        job.refresh_from_db()
+        return job
+
+    return press
+
+
+def test_party_import_previews_then_imports_every_row(client, world, office, upload_as, confirm):
     client.force_login(office)
     upload = xlsx_file(
         [
@@ -62,21 +91,19 @@ def test_party_import_previews_then_imports_every_row(client, world, office):
             ["hoi-cb", "Hội Cựu chiến binh tỉnh Thử Nghiệm", "HCCB", "socio_political", "province", "root", 0],
         ]
     )
-    response = client.post(
-        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
-    )
-    assert response.status_code == 200
-    assert response.context["outcome"].ok
+    job, response = upload_as(world["root"], "parties", upload)
+    assert job.status == ImportJob.Status.PREVIEWED and job.preview["ok"]
     assert "<td>thêm mới</td>" in response.content.decode()  # what will happen to each row, in words
+    assert "Xác nhận nhập" in response.content.decode()
     assert not Party.objects.filter(code__in=["doan-tn", "hoi-cb"]).exists()  # a preview saves nothing
-    response = client.post(reverse("reports:import"), {"confirm": "1"})
-    assert response.status_code == 302
+    assert confirm(job).status == ImportJob.Status.DONE
+    assert "Đã nhập dữ liệu: 2 thêm mới." in client.get(job.get_absolute_url()).content.decode()
     imported = Party.objects.get(code="hoi-cb")
     assert imported.name == "Hội Cựu chiến binh tỉnh Thử Nghiệm"
     assert imported.parent == world["root"] and imported.path.startswith(world["root"].path)
 
 
-def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, office):
+def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, office, upload_as, confirm):
     client.force_login(office)
     upload = xlsx_file(
         [
@@ -86,17 +113,16 @@ def test_one_bad_row_imports_nothing_and_says_why_in_vietnamese(client, world, o
             ["hoi-y", "Hội Y", "HY", "socio_political", "province", "no-such-parent", 0],
         ]
     )
-    response = client.post(
-        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
-    )
-    outcome = response.context["outcome"]
-    assert not outcome.ok
-    assert any(error.startswith("Dòng 3:") for error in outcome.errors), outcome.errors
-    assert any(error.startswith("Dòng 4:") for error in outcome.errors), outcome.errors
-    assert "Dòng" in response.content.decode()
+    job, response = upload_as(world["root"], "parties", upload)
+    errors = job.preview["errors"]
+    assert job.status == ImportJob.Status.REJECTED
+    assert any(error.startswith("Dòng 3:") for error in errors), errors
+    assert any(error.startswith("Dòng 4:") for error in errors), errors
+    assert "Tệp có lỗi; chưa có dòng nào được nhập" in response.content.decode()
+    assert "Xác nhận nhập" not in response.content.decode()
     assert not Party.objects.filter(code__in=["doan-tn", "hoi-x", "hoi-y"]).exists()
     # Nothing waits for confirmation either.
-    assert client.post(reverse("reports:import"), {"confirm": "1"}).status_code == 302
+    assert confirm(job).status == ImportJob.Status.REJECTED
     assert not Party.objects.filter(code="doan-tn").exists()
 
 
@@ -115,7 +141,7 @@ def test_a_file_with_a_bad_row_rolls_back_even_when_imported_directly(world, off
     assert not Party.objects.filter(code="ok-1").exists()
 
 
-def test_regulations_and_obligations_import(client, world, office):
+def test_regulations_and_obligations_import(client, world, office, upload_as, confirm):
     client.force_login(office)
     upload = xlsx_file(
         [
@@ -123,8 +149,8 @@ def test_regulations_and_obligations_import(client, world, office):
             ["9/QCPH-THU", "Quy chế mới", "root", "2025-01-02", 2026, 2030, "root,org-a", "in_force"],
         ]
     )
-    client.post(reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "regulations", "file": upload})
-    client.post(reverse("reports:import"), {"confirm": "1"})
+    job, _page = upload_as(world["root"], "regulations", upload)
+    assert confirm(job).status == ImportJob.Status.DONE, job.result
     regulation = Regulation.objects.get(number_symbol="9/QCPH-THU")
     assert set(regulation.signatories.values_list("code", flat=True)) == {"root", "org-a"}
     upload = xlsx_file(
@@ -157,11 +183,9 @@ def test_regulations_and_obligations_import(client, world, office):
             ],
         ]
     )
-    response = client.post(
-        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "obligations", "file": upload}
-    )
-    assert response.context["outcome"].ok, response.context["outcome"].errors
-    client.post(reverse("reports:import"), {"confirm": "1"})
+    job, _page = upload_as(world["root"], "obligations", upload)
+    assert job.preview["ok"], job.preview["errors"]
+    assert confirm(job).status == ImportJob.Status.DONE, job.result
     assert Obligation.objects.get(title="Báo cáo sáu tháng").responsible_parties.get() == world["a"]
 
 
@@ -170,16 +194,14 @@ def test_reporters_cannot_import(client, world):
     assert client.get(reverse("reports:import")).status_code == 403
 
 
-def test_the_preview_says_which_jurisdiction_the_rows_go_into(client, world, office):
+def test_the_preview_says_which_jurisdiction_the_rows_go_into(client, world, office, upload_as):
     client.force_login(office)
     upload = xlsx_file(
         [PARTY_HEADERS, ["doan-tn", "Tỉnh đoàn Thử Nghiệm", "TĐ", "socio_political", "province", "root", 0]]
     )
-    response = client.post(
-        reverse("reports:import"), {"jurisdiction": world["root"].pk, "what": "parties", "file": upload}
-    )
+    job, response = upload_as(world["root"], "parties", upload)
     assert "Nhập vào: Ủy ban nhân dân tỉnh Thử Nghiệm" in response.content.decode()
-    assert client.session["reports_import"]["jurisdiction"] == world["root"].pk
+    assert job.jurisdiction == world["root"]
 
 
 # One row about a party outside the jurisdiction, next to a good one: the whole file is refused.
@@ -239,4 +261,4 @@ def test_an_office_imports_only_into_its_own_jurisdiction_through_the_page(clien
     )
     assert response.status_code == 404  # Quảng Ngãi is not theirs to see, let alone to import into
     assert not Party.objects.filter(code="doan-tn").exists()
-    assert "reports_import" not in client.session
+    assert not ImportJob.objects.exists()

@@ -42,10 +42,11 @@ from regulations.models import (
     SourceEvent,
 )
 from regulations.rights import Right
+from reports import import_jobs
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports.imports import load_dataset, run_import
-from reports.models import ConsolidatedReport, GeneratedFile
+from reports.models import ConsolidatedReport, GeneratedFile, ImportJob
 from tests.obligations.test_submissions import FIGURES, SECTIONS, pdf_upload
 from tests.security.test_url_permissions import RULES, url_names, world  # noqa: F401  (world: a fixture)
 
@@ -74,6 +75,7 @@ def _everything() -> dict:
             ConsolidatedReport.objects.order_by("pk").values_list("pk", "state", "assessment", "updated_at")
         ),
         "generated_files": GeneratedFile.objects.count(),
+        "import_jobs": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
         "matters": list(Matter.objects.order_by("pk").values_list("pk", "status", "updated_at")),
         "matter_events": MatterEvent.objects.count(),
         "reorganisations": Reorganisation.objects.count(),
@@ -105,6 +107,7 @@ class Scene:
     province: Party
     document: Document
     meeting: Meeting
+    import_job: ImportJob  # vanphong's parties file into the province, previewed: confirm it
 
 
 @pytest.fixture
@@ -142,6 +145,15 @@ def scene(demo, users) -> Scene:
         province=demo["qn-ubnd"],
         document=Document.objects.get(number_symbol="106/UBND-KGVX"),
         meeting=Meeting.objects.get(),
+        import_job=ImportJob.objects.create(
+            requested_by=users["vanphong"],
+            jurisdiction=demo["qn-ubnd"],
+            what=ImportJob.What.PARTIES,
+            filename="don-vi.csv",
+            status=ImportJob.Status.PREVIEWED,
+            total_rows=1,
+            preview={"ok": True, "counts": {"new": 1}, "errors": [], "preview": [], "headers": []},
+        ),
     )
 
 
@@ -253,6 +265,18 @@ STATE_SERVICES: dict[str, Act] = {
             actor=actor,
             jurisdiction=s.province,
         ),
+        NOT_IMPORTERS,
+        "vanphong",
+    ),
+    "import_job_create": Act(
+        lambda s, actor: import_jobs.import_job_create(
+            actor=actor, jurisdiction=s.province, what="parties", filename="don-vi.csv", content=NEW_PARTY_CSV
+        ),
+        NOT_IMPORTERS,
+        "vanphong",
+    ),
+    "import_job_confirm": Act(
+        lambda s, actor: import_jobs.import_job_confirm(actor=actor, job=s.import_job),
         NOT_IMPORTERS,
         "vanphong",
     ),
@@ -373,7 +397,12 @@ def test_the_same_call_goes_through_for_an_actor_with_the_right(scene, users, se
         act.call(scene, users[act.allowed])
     except PermissionDenied:
         pytest.fail(f"{act.allowed} holds the right but was refused")
-    except (services.SubmissionError, report_services.ReportError, matter_services.MatterError):
+    except (
+        services.SubmissionError,
+        report_services.ReportError,
+        matter_services.MatterError,
+        import_jobs.ImportJobError,
+    ):
         pass  # past the right, stopped by the object's state (reopening a draft): that is not a refusal
 
 
@@ -654,6 +683,7 @@ TAKES_POST = {
     "reports:consolidated_detail",
     "reports:consolidated_action",
     "reports:import",
+    "reports:import_job_confirm",
     "matters:matter_raise",
     "matters:matter_answer",
     "matters:matter_forward",
@@ -682,7 +712,6 @@ def _leader_posts(w) -> list[tuple[str, str, dict]]:
         ("obligations:task_review", reverse("obligations:task_review", args=[w.task.pk]), {"decision": "return"}),
         ("reports:consolidated_action", reverse("reports:consolidated_action", args=[report.pk, "submit"]), {}),
         ("reports:consolidated_action", reverse("reports:consolidated_action", args=[report.pk, "reopen"]), {}),
-        ("reports:import", reverse("reports:import"), {"confirm": "1"}),
     ]
     return [(name, url, payload) for name, url, payload in posts if name not in PERSONAL_OR_READING]
 

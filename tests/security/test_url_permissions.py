@@ -19,7 +19,7 @@ from obligations import contributions, services
 from obligations.models import Attachment, Obligation, Task
 from regulations.models import Document, Meeting, Party, Regulation, Reorganisation
 from reports import services as report_services
-from reports.models import GeneratedFile
+from reports.models import GeneratedFile, ImportJob
 from tests.obligations.test_contributions import lead_task_of_tan_yen, member_of, reopen
 from tests.obligations.test_submissions import FIGURES, SECTIONS, pdf_bytes, pdf_upload
 
@@ -72,6 +72,16 @@ def world(users):
     consolidated.signed_file = signed  # as the worker attaches it (consolidated_report_attach_signed)
     consolidated.save(update_fields=["signed_file"])
     calendar = report_services.calendar_token_issue(user=hnd)
+    # vanphong's import into Quảng Ngãi, previewed, waiting for its confirmation: vanphong's alone.
+    import_job = ImportJob.objects.create(
+        requested_by=users["vanphong"],
+        jurisdiction=Party.objects.get(code="qn-ubnd"),
+        what=ImportJob.What.PARTIES,
+        filename="don-vi.csv",
+        status=ImportJob.Status.PREVIEWED,
+        total_rows=1,
+        preview={"ok": True, "counts": {"new": 1}, "errors": [], "preview": [], "headers": []},
+    )
     # Tân Yên's Phòng Nội vụ task, open, with the input of the Front (a co-operating party) and its file.
     lead_task = reopen(lead_task_of_tan_yen())
     front = Party.objects.get(code="ty-mttq")
@@ -94,6 +104,7 @@ def world(users):
             "export": export,
             "consolidated": consolidated,
             "calendar": calendar,
+            "import_job": import_job,
             "lead_task": lead_task,
             "contribution_file": contribution_file,
         },
@@ -353,6 +364,17 @@ RULES: dict[str, Rule] = {
         "302 404 404 404 404 404 302 404 302",
     ),
     "reports:import": Rule("get", lambda w: reverse("reports:import"), "302 403 403 403 403 200 403 403 200"),
+    # An import job: its requester's alone (the administrator's too would be a 404).
+    "reports:import_job": Rule(
+        "get",
+        lambda w: reverse("reports:import_job", args=[w.extra["import_job"].pk]),
+        "302 404 404 404 404 200 404 404 404",
+    ),
+    "reports:import_job_confirm": Rule(
+        "post",
+        lambda w: reverse("reports:import_job_confirm", args=[w.extra["import_job"].pk]),
+        "302 404 404 404 404 302 404 404 404",
+    ),
     "reports:import_template": Rule(
         "get",
         lambda w: reverse("reports:import_template", args=["obligations", "xlsx"]),
