@@ -315,7 +315,7 @@ REPORT_STALE_SECONDS = env.int("REPORT_STALE_SECONDS", default=REPORT_PDF_TIME_L
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
 # Spreadsheet imports run in a worker; a file of more rows is refused at upload, with a message.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
-# The import file's own size limit; a file of IMPORT_MAX_ROWS rows is well under it, so a long file gets the rows message.
+# The import file's own size limit: well over IMPORT_MAX_ROWS rows, so a long file gets the rows message.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024
 IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT", default=1800)  # seconds a worker may spend on one import
 EXPORT_ASYNC_THRESHOLD = env.int("EXPORT_ASYNC_THRESHOLD", default=5000)  # rows; larger exports run in a worker

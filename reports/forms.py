@@ -1,7 +1,7 @@
 from typing import cast
 
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from obligations.models import Period

@@ -10,9 +10,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from obligations.models import LOCAL_TZ, Obligation, Period, Task, end_of_day
 from regulations.models import Membership, Party, Regulation
+from reports.models import ImportJob
 
 NOW = datetime.datetime(2022, 12, 20, 10, 0, tzinfo=LOCAL_TZ)
 
@@ -131,3 +133,38 @@ def grow(world):
                 )
 
     return add
+
+
+# The import tests' users and steps (tests/reports/test_calendar_and_imports.py, test_import_jobs.py).
+@pytest.fixture
+def office(world, make_user):
+    return make_user("office_user", (world["root"], Membership.Role.OFFICE))
+
+
+@pytest.fixture
+def upload_as(client, django_capture_on_commit_callbacks):
+    """Post a file to the import page and follow its job: the worker's preview runs at the commit (eager
+    in tests). Returns the job and its status page."""
+
+    def upload(jurisdiction, what, file):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("reports:import"), {"jurisdiction": jurisdiction.pk, "what": what, "file": file}
+            )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
+        return job, client.get(response.url)
+
+    return upload
+
+
+@pytest.fixture
+def confirm(client, django_capture_on_commit_callbacks):
+    def press(job):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reports:import_job_confirm", args=[job.pk]))
+        assert response.status_code == 302
+        job.refresh_from_db()
+        return job
+
+    return press

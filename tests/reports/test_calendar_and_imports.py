@@ -6,7 +6,7 @@ from icalendar import Calendar
 from openpyxl import Workbook
 
 from obligations.models import Obligation
-from regulations.models import Membership, Party, Regulation
+from regulations.models import Party, Regulation
 from reports.models import CalendarToken, ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -46,40 +46,6 @@ def xlsx_file(rows, name="data.xlsx"):
 
 
 PARTY_HEADERS = ["code", "name", "short_name", "kind", "level", "parent", "is_jurisdiction"]
-
-
-@pytest.fixture
-def office(world, make_user):
-    return make_user("office_user", (world["root"], Membership.Role.OFFICE))
-
-
-@pytest.fixture
-def upload_as(client, django_capture_on_commit_callbacks):
-    """Post a file to the import page and follow its job: the worker's preview runs at the commit (eager
-    in tests). Returns the job and its status page."""
-
-    def upload(jurisdiction, what, file):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("reports:import"), {"jurisdiction": jurisdiction.pk, "what": what, "file": file}
-            )
-        assert response.status_code == 302, response.content.decode()[:2000]
-        job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[1])
-        return job, client.get(response.url)
-
-    return upload
-
-
-@pytest.fixture
-def confirm(client, django_capture_on_commit_callbacks):
-    def press(job):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("reports:import_job_confirm", args=[job.pk]))
-        assert response.status_code == 302
-        job.refresh_from_db()
-        return job
-
-    return press
 
 
 def test_party_import_previews_then_imports_every_row(client, world, office, upload_as, confirm):

@@ -12,12 +12,7 @@ from outbox.models import OutboxMessage
 from regulations.models import Membership, Party
 from reports import import_jobs, tasks
 from reports.models import ImportJob
-from tests.reports.test_calendar_and_imports import (  # noqa: F401  (fixtures)
-    PARTY_HEADERS,
-    confirm,
-    office,
-    upload_as,
-)
+from tests.reports.test_calendar_and_imports import PARTY_HEADERS
 
 
 def parties_csv(rows: int, *, name: str = "Tổ chức thử") -> bytes:
