@@ -499,7 +499,7 @@ class Task(models.Model):
     excused_reason = models.TextField(_("lý do miễn"), blank=True)
     handed_over_from = models.ForeignKey(
         Party,
-        verbose_name=_("tiếp nhận từ"),
+        verbose_name=_("kế thừa từ"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

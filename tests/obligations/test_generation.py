@@ -104,6 +104,16 @@ def test_after_the_merger_the_2025_tasks_go_to_the_successors_and_history_stays(
     assert not Task.objects.filter(party__code="kt-hnd", period__year=2025).exists()
 
 
+def test_a_task_taken_over_from_a_predecessor_names_it_in_the_task_list(demo, client):
+    from django.contrib.auth import get_user_model
+
+    task = Task.objects.select_related("party", "handed_over_from").get(party__code="qn-hnd", period__year=2025)
+    client.force_login(get_user_model().objects.get(username="hnd"))
+    page = client.get(f"/tasks/?q=&party={task.party_id}").content.decode()
+    assert f"(kế thừa từ {task.handed_over_from.short_name})" in page
+    assert "(tiếp nhận)" not in page  # reads like a review outcome
+
+
 # --- the holiday move ----------------------------------------------------------------------------------
 
 
