@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "regulations.context_processors.user_parties",
+                "obligations.context_processors.reviewer",
                 "notifications.context_processors.inbox",
             ],
         },

@@ -197,9 +197,15 @@ def can_review(user, task: Task) -> bool:
     return any(task.party.path.startswith(path) for path in review_paths(user))
 
 
+def reviews_anything(user, scope) -> bool:
+    """Whether the user has a review queue at all: a superuser, or the staff of a focal agency (the queue
+    holds its jurisdictions' reports). The menu asks this too, so it never links to a refusal."""
+    return user.is_superuser or Membership.Role.FOCAL in scope.roles
+
+
 def review_queue_for(user) -> TaskQuerySet:
     """The review queue of a reviewer (a 403 for anyone who reviews nothing)."""
-    require(user.is_superuser or bool(review_paths(user)), Right.REVIEW)
+    require(reviews_anything(user, user_scope(user)), Right.REVIEW)
     return tasks_for_review(user)
 
 
