@@ -27,3 +27,15 @@ def test_every_menu_link_opens_for_its_reader(client, users, username):
 @pytest.mark.parametrize(("username", "shown"), [("sonoivu", True), ("lanhdao", False), ("vanphong", False)])
 def test_the_review_queue_is_in_the_menu_of_its_reviewers_only(client, users, username, shown):
     assert (reverse("obligations:review_list") in _menu(client, users[username])) is shown
+
+
+@pytest.mark.parametrize(("username", "shown"), [("hnd", True), ("lanhdao", False), ("vanphong", False)])
+def test_the_matter_button_of_a_task_is_shown_only_to_whom_the_form_opens(client, users, username, shown):
+    from obligations.models import Task
+
+    task = Task.objects.get(party__code="qn-hnd", period__year=2025)
+    client.force_login(users[username])
+    page = client.get(task.get_absolute_url()).content.decode()
+    raise_url = f"{reverse('matters:matter_raise')}?task={task.pk}"
+    assert (raise_url in page) is shown
+    assert client.get(raise_url).status_code == (200 if shown else 403)
