@@ -307,7 +307,19 @@ def consolidated_detail(request, pk):
             except services.ReportError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+                if "finalise" not in request.POST:
+                    messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+                    return redirect(report)
+                # "Hoàn chỉnh báo cáo" submits the typed fields too: they are saved first, so nothing typed is
+                # lost when the report cannot be finalised yet; the message says what is missing.
+                try:
+                    services.consolidated_report_finalise(report=report, actor=request.user)
+                except services.ReportError as error:
+                    messages.error(
+                        request, _("Đã lưu những gì bạn đã nhập, nhưng chưa hoàn chỉnh được: ") + error.message
+                    )
+                else:
+                    messages.success(request, _("Đã lưu và hoàn chỉnh báo cáo."))
                 return redirect(report)
     content = selectors.consolidated_content(report)
     status_labels = dict(Task.Status.choices)

@@ -60,9 +60,16 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         page.get_by_role("button", name="Lập báo cáo").click()
         report = ConsolidatedReport.objects.get(jurisdiction=jurisdiction, period=period)
         page.wait_for_url(f"{base}/reports/consolidated/{report.pk}/")
-        page.fill("#id_assessment", "Các tổ chức chính trị - xã hội đã chủ động phối hợp với chính quyền.")
-        page.get_by_role("button", name="Lưu").click()
+        # "Hoàn chỉnh báo cáo" before any "Lưu": the typed text must be neither lost nor required twice.
+        page.fill("#id_place", "Quảng Ngãi")
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
+        assert page.get_by_text("Cần viết phần đánh giá chung trước khi hoàn chỉnh.").is_visible()
+        assert page.input_value("#id_place") == "Quảng Ngãi"  # saved, shown again
+        page.fill("#id_assessment", "Các tổ chức chính trị - xã hội đã chủ động phối hợp với chính quyền.")
+        page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
+        page.get_by_text("Đã lưu và hoàn chỉnh báo cáo.").wait_for()
+        report.refresh_from_db()
+        assert report.state == "finalised" and report.assessment.startswith("Các tổ chức chính trị - xã hội")
         # Sở Nội vụ has a (demo) certificate: the report is signed before it is sent.
         page.get_by_role("button", name="Gửi UBND").click()
         assert page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").is_visible()

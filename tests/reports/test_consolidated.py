@@ -180,6 +180,27 @@ def test_draft_finalised_submitted_completes_the_rollup_on_time(client, with_sub
     assert task.state == Task.State.DONE and task.on_time is True
 
 
+def test_finalising_saves_the_typed_fields_first_and_says_what_is_missing(client, with_submissions, frozen):
+    world = with_submissions
+    client.force_login(world["users"]["focal"])
+    client.post(
+        reverse("reports:consolidated_list"), {"jurisdiction": world["root"].pk, "period": world["periods"][2022].pk}
+    )
+    report = ConsolidatedReport.objects.get()
+    fields = {name: getattr(report, name) for name in ConsolidatedReport.TEXT_FIELDS}
+    fields.update(place="Thử Nghiệm", signer_name="Nguyễn Văn A", assessment="", finalise="1")
+    response = client.post(report.get_absolute_url(), fields, follow=True)
+    report.refresh_from_db()
+    assert (report.state, report.place, report.signer_name) == ("draft", "Thử Nghiệm", "Nguyễn Văn A")
+    page = response.content.decode()
+    assert "Cần viết phần đánh giá chung trước khi hoàn chỉnh." in page and "Thử Nghiệm" in page
+    fields.update(assessment="Các tổ chức thực hiện tốt quy chế.")
+    response = client.post(report.get_absolute_url(), fields, follow=True)
+    report.refresh_from_db()
+    assert report.state == "finalised" and report.assessment == "Các tổ chức thực hiện tốt quy chế."
+    assert report.snapshot["rows"] and "Đã lưu và hoàn chỉnh báo cáo." in response.content.decode()
+
+
 def test_submitting_after_the_25th_completes_the_rollup_late(with_submissions, frozen):
     world = with_submissions
     report = services.consolidated_report_create(
