@@ -37,7 +37,7 @@ class ObligationAdmin(ImportExportModelAdmin):
     raw_id_fields = ["source_item", "source_conclusion"]
     actions = ["generate_tasks"]
 
-    @admin.action(description=_("Sinh nhiệm vụ cho các kỳ trong thời gian áp dụng"))
+    @admin.action(description=_("Tạo nhiệm vụ cho các kỳ trong thời gian áp dụng"))
     def generate_tasks(self, request, queryset):
         result = tasks_generate(obligations=queryset)
         self.message_user(

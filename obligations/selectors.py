@@ -230,7 +230,7 @@ def tasks_for_review(user) -> TaskQuerySet:
 
 
 def my_open_tasks(user) -> TaskQuerySet:
-    """ "Việc của tôi": the open tasks of the user's own parties, soonest first."""
+    """ "Nhiệm vụ của tôi": the open tasks of the user's own parties, soonest first."""
     own = [m.party_id for m in memberships_of(user) if m.role in REPORTING_ROLES]
     return (
         Task.objects.filter(party_id__in=own)

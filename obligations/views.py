@@ -145,7 +145,7 @@ def task_detail_page(request, task, *, contribution_form=None, status=200):
 
 @require_GET
 def my_tasks(request):
-    """ "Việc của tôi": open tasks of the user's own parties, soonest first, with days left or overdue."""
+    """ "Nhiệm vụ của tôi": open tasks of the user's own parties, soonest first, with days left or overdue."""
     tasks = selectors.my_open_tasks(request.user)
     return render(request, "obligations/my_tasks.html", {"tasks": tasks, "today": timezone.localdate()})
 

@@ -56,7 +56,7 @@ def expected_task_visible(username: str, party_code: str) -> bool:
 # What each list page is for: its heading, and the rows it lists, with what identifies a row on the page.
 PAGE_PURPOSE = {
     "obligations:task_list": ("Nhiệm vụ theo kỳ", lambda t: t.obligation.title),
-    "obligations:obligation_list": ("Nghĩa vụ theo quy chế và văn bản", lambda o: o.title),
+    "obligations:obligation_list": ("Nhiệm vụ phối hợp theo quy chế và văn bản", lambda o: o.title),
     "regulations:regulation_list": ("Quy chế phối hợp", lambda r: r.title),
     "regulations:document_list": ("Văn bản", lambda d: d.number_symbol),
     "regulations:meeting_list": ("Hội nghị, giao ban", lambda m: m.title),

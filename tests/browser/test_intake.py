@@ -1,5 +1,5 @@
 """From text to obligations in chromium: the office pastes a document, corrects what was read, confirms; the
-responsible party sees its new task in "Việc của tôi" at once, with its last day and the source's wording."""
+responsible party sees its new task in "Nhiệm vụ của tôi" at once, with its last day and the source's wording."""
 
 import datetime
 from pathlib import Path

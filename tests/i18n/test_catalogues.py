@@ -52,13 +52,13 @@ def test_the_committed_english_catalogue_is_complete_and_valid():
 def test_the_header_switches_to_english_and_back(demo, users, client):
     client.force_login(users["hnd"])
     page = client.get(reverse("home")).content.decode()
-    assert "Việc của tôi" in page and 'lang="vi"' in page
+    assert "Nhiệm vụ của tôi" in page and 'lang="vi"' in page
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
     page = client.get(reverse("home")).content.decode()
-    assert 'lang="en"' in page and "My tasks" in page and "Việc của tôi" not in page
+    assert 'lang="en"' in page and "My tasks" in page and "Nhiệm vụ của tôi" not in page
     client.post(reverse("set_language"), {"language": "vi", "next": reverse("home")})
-    assert "Việc của tôi" in client.get(reverse("home")).content.decode()
+    assert "Nhiệm vụ của tôi" in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
