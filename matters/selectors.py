@@ -107,6 +107,11 @@ def raising_parties(user, *, task=None) -> list[Party]:
     return list(Party.objects.filter(pk__in=ids).order_by("path"))
 
 
+def raises_for_anyone(user) -> bool:
+    """Whether raising_parties(user) has any party, without fetching them (for the obligation page's button)."""
+    return bool(_working_party_ids(user))
+
+
 def can_raise(user, party: Party, *, task=None, obligation=None) -> bool:
     """On behalf of one of the user's working parties (for a task: the task's party, which makes the task
     one the user sees), about an obligation the user sees."""

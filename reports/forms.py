@@ -8,7 +8,8 @@ from obligations.models import Period
 from regulations.models import Party
 from regulations.selectors import Structure
 
-from .models import ConsolidatedReport
+from .import_jobs import size_message
+from .models import ConsolidatedReport, ImportJob
 
 
 class DashboardFilterForm(forms.Form):
@@ -81,11 +82,7 @@ class ImportForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(label=_("Nhập vào"), queryset=Party.objects.none(), empty_label=None)
     what = forms.ChoiceField(
         label=_("Dữ liệu"),
-        choices=[
-            ("parties", _("Cơ quan, tổ chức")),
-            ("regulations", _("Quy chế phối hợp")),
-            ("obligations", _("Nhiệm vụ phối hợp")),
-        ],
+        choices=ImportJob.What.choices,
     )
     file = forms.FileField(label=_("Tệp XLSX hoặc CSV"))
 
@@ -99,7 +96,5 @@ class ImportForm(forms.Form):
         if not (name.endswith(".xlsx") or name.endswith(".csv")):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
+            raise forms.ValidationError(size_message())
         return upload

@@ -18,6 +18,7 @@ from regulations.models import Party
 from regulations.resources import RegulationResource
 from regulations.rights import Right, require, require_actor
 
+from .models import ImportJob
 from .selectors import can_import
 
 
@@ -27,11 +28,7 @@ def row_type_label(import_type: str) -> str:
     return str(labels.get(import_type, import_type))
 
 
-RESOURCE_LABELS = {
-    "parties": gettext_lazy("Cơ quan, tổ chức"),
-    "regulations": gettext_lazy("Quy chế phối hợp"),
-    "obligations": gettext_lazy("Nhiệm vụ phối hợp"),
-}
+RESOURCE_LABELS = {kind.value: kind.label for kind in ImportJob.What}  # the one list of what can be imported
 RESOURCES = {
     "parties": PartyResource,
     "regulations": RegulationResource,

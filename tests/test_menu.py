@@ -39,3 +39,15 @@ def test_the_matter_button_of_a_task_is_shown_only_to_whom_the_form_opens(client
     raise_url = f"{reverse('matters:matter_raise')}?task={task.pk}"
     assert (raise_url in page) is shown
     assert client.get(raise_url).status_code == (200 if shown else 403)
+
+
+@pytest.mark.parametrize(("username", "shown"), [("hnd", True), ("lanhdao", False)])
+def test_the_matter_button_of_an_obligation_is_shown_only_to_whom_the_form_opens(client, users, username, shown):
+    from obligations.models import Task
+
+    obligation = Task.objects.get(party__code="qn-hnd", period__year=2025).obligation
+    client.force_login(users[username])
+    page = client.get(obligation.get_absolute_url()).content.decode()
+    raise_url = f"{reverse('matters:matter_raise')}?obligation={obligation.pk}"
+    assert (raise_url in page) is shown
+    assert client.get(raise_url).status_code == (200 if shown else 403)

@@ -3,7 +3,7 @@ by the form's own check (matters.selectors.raising_parties)."""
 
 from django import template
 
-from ..selectors import raising_parties
+from ..selectors import raises_for_anyone, raising_parties
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def may_raise_about_task(user, task) -> bool:
 
 @register.filter
 def may_raise(user) -> bool:
-    return bool(raising_parties(user))
+    return raises_for_anyone(user)
