@@ -230,13 +230,15 @@ def tasks_for_review(user) -> TaskQuerySet:
 
 
 def my_open_tasks(user) -> TaskQuerySet:
-    """ "Nhiệm vụ của tôi": the open tasks of the user's own parties, soonest first."""
+    """ "Nhiệm vụ của tôi": the open tasks of the user's own parties, soonest first, each with when its
+    report was last saved (`draft_saved_at`, None when nothing was written yet: the page says a draft exists)."""
     own = [m.party_id for m in memberships_of(user) if m.role in REPORTING_ROLES]
     return (
         Task.objects.filter(party_id__in=own)
         .exclude(state__in=[Task.State.DONE, Task.State.EXCUSED])
         .with_related()
         .with_status()
+        .annotate(draft_saved_at=F("submission__updated_at"))
         .order_by("due_date", "pk")
     )
 

@@ -236,7 +236,8 @@ def submission_for(task: Task) -> Submission:
 def submission_save_draft(
     *, task: Task, actor, sections: dict[str, str], figures: dict[str, str], expected_revision: int
 ) -> Submission:
-    """Save the working draft. A save that started from an older revision is refused, not merged."""
+    """Save the working draft. A save that started from an older revision is refused, not merged; a save
+    that changes nothing records nothing."""
     task = _lock_for(task, actor, Right.REPORT)
     refuse_unless_editable(task)
     submission = submission_for(task)
@@ -245,6 +246,10 @@ def submission_save_draft(
     changed = [name for name in Submission.SECTION_FIELDS if getattr(submission, name) != sections.get(name, "")]
     if submission.figures != figures:
         changed.append("figures")
+    if not changed and submission.revision:
+        # Nothing typed since the last save (e.g. "Nộp báo cáo" right after "Lưu bản nháp"): no new revision
+        # and no "Lưu bản nháp" line in the history; the caller goes on with the same revision.
+        return submission
     for name in Submission.SECTION_FIELDS:
         setattr(submission, name, sections.get(name, ""))
     submission.figures = figures

@@ -22,7 +22,7 @@ from regulations.models import Party
 from regulations.rights import Right, refuse, require, require_actor
 from regulations.selectors import get_document_for_user, get_meeting_for_user
 
-from . import exports, selectors
+from . import exports, notices, selectors
 from .models import CalendarToken, ConsolidatedReport, GeneratedFile
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor) -> Consol
     report.state = ConsolidatedReport.State.FINALISED
     report.finalised_at = timezone.now()
     report.save(update_fields=["snapshot", "state", "finalised_at", "updated_at"])
+    notices.finalised(report=report, actor=actor)
     return report
 
 
@@ -210,6 +211,7 @@ def consolidated_report_submit(*, report: ConsolidatedReport, actor) -> Consolid
                 message=message,
                 data={"consolidated_report": report.pk, "sha256": report.submitted_sha256},
             )
+    notices.submitted(report=report, actor=actor)
     return report
 
 

@@ -26,7 +26,8 @@ def test_the_bell_counts_unread_entries(client, users, entries):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="badge badge-count">2<' in html
-    assert "Hộp thư: 2 thông báo chưa đọc" in html
+    # The accessible name starts with the visible word (WCAG 2.5.3, label in name).
+    assert 'aria-label="Thông báo: 2 chưa đọc"' in html
     assert html.count('class="is-unread"') == 2
     assert "Thư của MTTQ" not in html
     assert "csrfmiddlewaretoken" in html

@@ -277,3 +277,25 @@ def test_invisible_characters_and_nul_bytes_are_stripped_from_a_saved_report(tas
     assert response.status_code == 302
     task.submission.refresh_from_db()
     assert task.submission.results == "Tổ chức 42 hoạt động động phối hợp; ký 5 kế hoạch.\nDòng hai."
+
+
+def test_my_tasks_says_a_draft_exists_and_offers_to_go_on(task, users, client):
+    client.force_login(users["hnd"])
+    before = client.get(reverse("obligations:my_tasks")).content.decode()
+    assert "Có bản nháp" not in before and "Soạn báo cáo" in before
+    _post_report(client, task)
+    after = client.get(reverse("obligations:my_tasks")).content.decode()
+    assert "Có bản nháp, lưu lúc 01/12/2025 09:00" in after
+    assert "Tiếp tục soạn" in after
+
+
+def test_submitting_a_saved_draft_unchanged_logs_no_second_draft_save(task, users, client):
+    from obligations.models import TaskEvent
+
+    client.force_login(users["hnd"])
+    _post_report(client, task, upload=pdf_upload(), upload_kind="signed_scan")
+    assert _post_report(client, task, revision="1", action="submit").status_code == 302
+    actions = list(TaskEvent.objects.filter(task=task).order_by("pk").values_list("action", "message"))
+    saves = [message for action, message in actions if action == TaskEvent.Action.DRAFT_SAVED]
+    assert saves == ["Lưu bản nháp (lần sửa 1)."]
+    assert task.submission.versions.count() == 1

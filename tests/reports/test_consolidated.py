@@ -214,6 +214,34 @@ def test_submitting_after_the_25th_completes_the_rollup_late(with_submissions, f
     assert task.state == Task.State.DONE and task.on_time is False
 
 
+def test_the_leader_and_the_other_focal_staff_are_told_when_the_report_is_finalised_and_sent(
+    with_submissions, frozen, make_user
+):
+    from notifications.models import Notification
+
+    world = with_submissions
+    focal, leader = world["users"]["focal"], world["users"]["leader"]
+    colleague = make_user("focal_colleague", (world["focal"], Membership.Role.FOCAL))
+    report = services.consolidated_report_create(jurisdiction=world["root"], period=world["periods"][2022], actor=focal)
+    services.consolidated_report_update(report=report, actor=focal, data={"assessment": "Đánh giá."})
+    services.consolidated_report_finalise(report=report, actor=focal)
+
+    def told(kind):
+        return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", "subject", "link"))
+
+    link = report.get_absolute_url()
+    assert told("consolidated_finalised") == [
+        (colleague.username, "Báo cáo tổng hợp Năm 2022 đã hoàn chỉnh", link),
+        (leader.username, "Báo cáo tổng hợp Năm 2022 đã hoàn chỉnh", link),
+    ]
+    services.consolidated_report_submit(report=report, actor=focal)
+    assert told("consolidated_submitted") == [
+        (colleague.username, "Đã gửi báo cáo tổng hợp Năm 2022", link),
+        (leader.username, "Đã gửi báo cáo tổng hợp Năm 2022", link),
+    ]
+    assert not Notification.objects.filter(recipient=focal).exists()  # who pressed the button is not told
+
+
 def test_finalising_requires_the_assessment_and_locks_editing(with_submissions, frozen):
     world = with_submissions
     report = services.consolidated_report_create(
