@@ -44,6 +44,11 @@ class World:
 
 @pytest.fixture
 def world(users):
+    return build_world(users)
+
+
+def build_world(users) -> World:
+    """The objects the table's URLs point at (the browser test of every page at a phone's width builds it too)."""
     task = Task.objects.select_related("party").get(party__code="qn-hnd", period__year=2025)
     hnd, sonoivu = users["hnd"], users["sonoivu"]
     draft = services.submission_save_draft(
