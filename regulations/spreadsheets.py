@@ -28,20 +28,16 @@ def local_naive(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
 
 
-def xlsx_cell(sheet, value, *, yes: str | None = None, no: str | None = None):
-    """A value as a cell of a write-only sheet. A boolean becomes yes or no when they are given (a file for
-    reading: "Có", "Không"); without them it stays a boolean (a file to import again reads it back)."""
-    if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(sheet, value=local_naive(value))
-        cell.number_format = XLSX_DATETIME
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = XLSX_DATE
-        return cell
-    if isinstance(value, bool) and yes is not None and no is not None:
-        return yes if value else no
-    return value
+def _date_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = XLSX_DATE
+    return cell
+
+
+def _datetime_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=local_naive(value))
+    cell.number_format = XLSX_DATETIME
+    return cell
 
 
 def csv_field(value):
@@ -101,8 +97,18 @@ def write_xlsx_sheet(
     done = 0
     if first is None:
         return done
+    # By exact type, once per cell (100,000 rows are about a million cells): a text or a number goes as it
+    # is; Django's dates and moments are exactly these types. A boolean becomes yes or no when they are
+    # given (a file for reading: "Có", "Không"); without them it stays a boolean (a file to import again).
+    converters: dict[type, Callable] = {
+        datetime.datetime: _datetime_cell,
+        datetime.date: _date_cell,
+    }
+    if yes is not None and no is not None:
+        converters[bool] = lambda _sheet, value: yes if value else no
+    get = converters.get
     for row in itertools.chain([first], rows):
-        sheet.append([xlsx_cell(sheet, value, yes=yes, no=no) for value in row])
+        sheet.append([value if (convert := get(type(value))) is None else convert(sheet, value) for value in row])
         done += 1
         if on_row is not None:
             on_row(done)

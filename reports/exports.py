@@ -10,6 +10,7 @@ dd/mm/yyyy, "Có"/"Không"), a CSV for programs, never localised (decimal point,
 """
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -66,17 +67,29 @@ def _resource_rows(
     today inserted at a column (holder_column: where, and the row's party id)."""
 
     def rows():
-        export_fields = resource.get_export_fields()  # once, not per row
-        export_field = resource.export_field
+        getters = _cell_getters(resource)
         for obj in queryset.iterator(chunk_size=CHUNK):
-            # The widgets' values, not their text: the writer shows them as each format needs.
-            cells = [export_field(field, obj, force_native_type=True) for field in export_fields]
+            cells = [escape_formula(get(obj)) for get in getters]
             if holder_column is not None:
                 position, party_of = holder_column
                 cells.insert(position, party_of(obj))
             yield cells
 
     return rows
+
+
+def _cell_getters(resource) -> list[Callable]:
+    """Each column's way from a row's object to its value, found once per export (django-import-export's
+    export_field looks up the field's name and its dehydrate method for every cell). The widgets' values,
+    not their text (force_native_type): the writer shows them as each format needs. The caller escapes each
+    cell, as the resources' SafeExportMixin.export_field does, which this path does not go through."""
+    getters = []
+    for field in resource.get_export_fields():
+        method = field.get_dehydrate_method(resource.get_field_name(field))
+        if not callable(method):
+            method = getattr(resource, method, None)
+        getters.append(method if method is not None else functools.partial(field.export, force_native_type=True))
+    return getters
 
 
 def _holder_name(filters: "selectors.DashboardFilters", party_id_of: Callable, party_name_of: Callable):
