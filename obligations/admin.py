@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from regulations.models import Membership, Party, PartyName, Reorganisation
+from regulations.spreadsheets import ADMIN_EXPORT_FORMATS
 from regulations.text import search_key
 
 from .models import (
@@ -29,6 +30,7 @@ from .services import tasks_generate
 
 @admin.register(Obligation)
 class ObligationAdmin(ImportExportModelAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     resource_classes = [ObligationResource]
     list_display = ["title", "recurrence", "deliverable", "responsible_rule", "applies_from", "applies_to", "is_active"]
     list_filter = ["recurrence", "deliverable", "responsible_rule", "is_active"]
@@ -57,6 +59,7 @@ class PeriodAdmin(admin.ModelAdmin):
 class TaskAdmin(ExportMixin, admin.ModelAdmin):
     """Tasks are exported, never imported: they are made by tasks_generate and change through the services."""
 
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     resource_classes = [TaskResource]
     list_display = ["obligation", "party", "period", "due_date", "state", "on_time"]
     list_filter = ["state", "period", "obligation__recurrence"]
@@ -89,6 +92,7 @@ ObligationAdmin.inlines = [FigureDefinitionInline]
 
 @admin.register(Submission)
 class SubmissionAdmin(ExportMixin, ReadOnlyAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     resource_classes = [AllFiguresSubmissionResource]
     list_display = ["task", "revision", "updated_by", "updated_at"]
     list_select_related = ["task__obligation", "task__party", "task__period", "updated_by"]
@@ -216,6 +220,7 @@ class PartyNameInline(admin.TabularInline):
 
 @admin.register(Party)
 class PartyAdmin(ImportExportModelAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     form = PartyAdminForm
     resource_classes = [PartyResource]
     list_display = ["name", "short_name", "kind", "level", "parent", "valid_from", "valid_to", "successor"]

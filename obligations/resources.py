@@ -6,16 +6,17 @@ does not grow with the number of rows.
 """
 
 import datetime
+import decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from regulations.models import Party, Reorganisation
 from regulations.resources import AllOrNothingMixin, SafeExportMixin, WithinJurisdictionMixin
 from regulations.resources import PartyResource as SourcePartyResource
+from regulations.spreadsheets import local_naive
 
 from .models import FigureDefinition, Obligation, Period, Submission, Task
 from .reorganisations import Plan, ReorganisationError, reorganisation_record
@@ -152,26 +153,38 @@ class ObligationResource(SafeExportMixin, AllOrNothingMixin, WithinJurisdictionM
         return [*bound, instance.owed_to]
 
 
-def _local(value):
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
-
-
-def _day(value):
-    return value.strftime("%d/%m/%Y") if value else ""
+def figure_number(value) -> int | float | str | None:
+    """A figure as stored (the form keeps "1200", "14.6") as a number a spreadsheet can add up: an int when
+    whole, else a float; a value that is not a number stays the text it was."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return value
+    try:
+        number = decimal.Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 class TaskResource(SafeExportMixin, resources.ModelResource):
     """Tasks as rows. The related names come as annotations (one model per row, no joins to instantiate),
     and the labels are looked up once per export: the export keeps pace with a bare openpyxl writer."""
 
-    id = fields.Field(attribute="id", column_name=_("mã"))
+    # The headers are sentence case, as a spreadsheet's columns are named; the cells keep their types (a
+    # number, a date, a moment), and the writer (reports.exports) shows them as dd/mm/yyyy.
+    id = fields.Field(attribute="id", column_name=_("Mã"), widget=widgets.IntegerWidget())
     obligation = fields.Field(attribute="obligation_title", column_name=_("Nhiệm vụ"), readonly=True)
     party = fields.Field(attribute="party_name", column_name=_("Đơn vị thực hiện"), readonly=True)
     period = fields.Field(column_name=_("Kỳ"), readonly=True)
-    nominal_due_date = fields.Field(column_name=_("hạn theo văn bản"), readonly=True)
+    nominal_due_date = fields.Field(column_name=_("Hạn theo văn bản"), readonly=True)
     due_date = fields.Field(column_name=_("Hạn"), readonly=True)
     status = fields.Field(column_name=_("Tình trạng"), readonly=True)
-    completed_at = fields.Field(column_name=_("thời điểm hoàn thành"), readonly=True)
+    completed_at = fields.Field(column_name=_("Thời điểm hoàn thành"), readonly=True)
     excused_reason = fields.Field(attribute="excused_reason", column_name=_("Lý do miễn"), readonly=True)
 
     class Meta:
@@ -209,10 +222,10 @@ class TaskResource(SafeExportMixin, resources.ModelResource):
         return label
 
     def dehydrate_nominal_due_date(self, task):
-        return _day(task.nominal_due_date)
+        return task.nominal_due_date
 
     def dehydrate_due_date(self, task):
-        return _day(task.due_date)
+        return task.due_date
 
     def dehydrate_status(self, task):
         code = task.status
@@ -222,7 +235,8 @@ class TaskResource(SafeExportMixin, resources.ModelResource):
         return label
 
     def dehydrate_completed_at(self, task):
-        return _local(task.completed_at)
+        # Vietnam's wall-clock time without its zone: a cell holds none (the admin's XLSX too).
+        return local_naive(task.completed_at) if task.completed_at else None
 
 
 def export_tasks_queryset(queryset):
@@ -258,9 +272,16 @@ class SubmissionResource(SafeExportMixin, resources.ModelResource):
     period = fields.Field(attribute="task__period__label", column_name=_("Kỳ"), readonly=True)
     state = fields.Field(column_name=_("Trạng thái"), readonly=True)
     results = fields.Field(attribute="results", column_name=_("Kết quả đạt được"), readonly=True)
-    limitations = fields.Field(attribute="limitations", column_name=_("tồn tại, hạn chế, nguyên nhân"), readonly=True)
-    directions = fields.Field(attribute="directions", column_name=_("phương hướng, nhiệm vụ năm tới"), readonly=True)
+    limitations = fields.Field(attribute="limitations", column_name=_("Tồn tại, hạn chế, nguyên nhân"), readonly=True)
+    directions = fields.Field(attribute="directions", column_name=_("Phương hướng, nhiệm vụ năm tới"), readonly=True)
     proposals = fields.Field(attribute="proposals", column_name=_("Kiến nghị, đề xuất"), readonly=True)
+    # The demo's invented reports say so wherever they are seen, a spreadsheet too.
+    is_illustrative = fields.Field(
+        attribute="is_illustrative",
+        column_name=_("Dữ liệu minh họa"),
+        widget=widgets.BooleanWidget(),
+        readonly=True,
+    )
 
     class Meta:
         model = Submission
@@ -273,6 +294,7 @@ class SubmissionResource(SafeExportMixin, resources.ModelResource):
             "limitations",
             "directions",
             "proposals",
+            "is_illustrative",
         ]
         chunk_size = 2000
 
@@ -298,8 +320,7 @@ class SubmissionResource(SafeExportMixin, resources.ModelResource):
     @staticmethod
     def _figure(code):
         def dehydrate(submission):
-            value = submission.figures.get(code)
-            return "" if value is None else value
+            return figure_number(submission.figures.get(code))
 
         return dehydrate
 

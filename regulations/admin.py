@@ -12,6 +12,7 @@ from .models import (
     Regulation,
 )
 from .resources import RegulationResource
+from .spreadsheets import ADMIN_EXPORT_FORMATS
 
 
 @admin.register(Membership)
@@ -24,6 +25,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Regulation)
 class RegulationAdmin(ImportExportModelAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     resource_classes = [RegulationResource]
     list_display = ["number_symbol", "title", "issuer", "signed_on", "term_start", "term_end", "status"]
     list_filter = ["status", "term_start"]
@@ -39,6 +41,7 @@ class DocumentItemInline(admin.StackedInline):
 
 @admin.register(Document)
 class DocumentAdmin(ImportExportModelAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     list_display = ["__str__", "kind", "issuer", "issued_on", "signer_name", "is_draft"]
     list_filter = ["kind", "is_draft"]
     search_fields = ["search_text"]
@@ -64,6 +67,7 @@ class ConclusionInline(admin.StackedInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ImportExportModelAdmin):
+    export_formats = ADMIN_EXPORT_FORMATS  # dates shown dd/mm/yyyy in XLSX
     list_display = ["title", "kind", "held_on", "host", "chair_name"]
     list_filter = ["kind"]
     search_fields = ["search_text"]

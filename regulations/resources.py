@@ -3,6 +3,7 @@
 import decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -31,6 +32,15 @@ class AllOrNothingMixin:
     on_row, when set, is called with the number of rows done after each row (a worker's progress bar)."""
 
     on_row = None
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # An empty cell of an XLSX reads back as no value at all (openpyxl gives None). django-import-export
+        # gives a TextField no widget of its own, so that None reached the database's NOT NULL; the text
+        # widget reads it as "" (or as a blank the model refuses by name), as it does for a CharField.
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)  # type: ignore[misc]  # a mixin of ModelResource
 
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)  # type: ignore[misc]  # a mixin of ModelResource

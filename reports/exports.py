@@ -1,14 +1,20 @@
 """Spreadsheet exports (XLSX, CSV) of what the user may see, written row by row.
 
-The columns and cell values come from the django-import-export resources (obligations/resources.py);
-the rows are streamed from the database in chunks and written with openpyxl's write-only workbook, so
-memory stays flat however many rows there are. Every cell is escaped against formula injection.
+The columns and cell values come from the django-import-export resources (obligations/resources.py),
+as values of their own types (numbers, dates, moments, booleans); the rows are streamed from the database
+in chunks and written with openpyxl's write-only workbook, so memory stays flat however many rows there
+are. Every text cell is escaped against formula injection.
+
+The cells are typed as regulations.spreadsheets says: an XLSX for people (numbers, date cells shown
+dd/mm/yyyy, "Có"/"Không"), a CSV for programs, never localised (decimal point, ISO 8601 dates, 1/0).
 """
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -21,6 +27,7 @@ from obligations.resources import (
     export_submissions_queryset,
     export_tasks_queryset,
 )
+from regulations import spreadsheets
 from regulations.models import Party
 from regulations.resources import escape_formula
 from regulations.selectors import Structure
@@ -60,16 +67,29 @@ def _resource_rows(
     today inserted at a column (holder_column: where, and the row's party id)."""
 
     def rows():
-        export_fields = resource.get_export_fields()  # once, not per row
-        export_field = resource.export_field
+        getters = _cell_getters(resource)
         for obj in queryset.iterator(chunk_size=CHUNK):
-            cells = [export_field(field, obj) for field in export_fields]
+            cells = [escape_formula(get(obj)) for get in getters]
             if holder_column is not None:
                 position, party_of = holder_column
                 cells.insert(position, party_of(obj))
             yield cells
 
     return rows
+
+
+def _cell_getters(resource) -> list[Callable]:
+    """Each column's way from a row's object to its value, found once per export (django-import-export's
+    export_field looks up the field's name and its dehydrate method for every cell). The widgets' values,
+    not their text (force_native_type): the writer shows them as each format needs. The caller escapes each
+    cell, as the resources' SafeExportMixin.export_field does, which this path does not go through."""
+    getters = []
+    for field in resource.get_export_fields():
+        method = field.get_dehydrate_method(resource.get_field_name(field))
+        if not callable(method):
+            method = getattr(resource, method, None)
+        getters.append(method if method is not None else functools.partial(field.export, force_native_type=True))
+    return getters
 
 
 def _holder_name(filters: "selectors.DashboardFilters", party_id_of: Callable, party_name_of: Callable):
@@ -159,12 +179,29 @@ def submission_export(user, filters: "selectors.DashboardFilters") -> ExportSpec
     )
 
 
+def figure_total(total) -> int | float | str:
+    """A consolidated total as a number. The content holds it as shown ("1.234,5": it is also what a
+    finalised report's snapshot keeps), so it is read back from the Vietnamese separators."""
+    if isinstance(total, int | float):
+        return total
+    try:
+        number = Decimal(str(total).replace(".", "").replace(",", "."))
+    except InvalidOperation:
+        return escape_formula(str(total))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def consolidated_figures_export(report: ConsolidatedReport) -> ExportSpec:
     content = selectors.consolidated_content(report)
 
     def rows():
         for figure in content["figures"]:
-            yield [escape_formula(figure["label"]), figure["unit"], figure["total"], figure["reported_by"]]
+            yield [
+                escape_formula(figure["label"]),
+                escape_formula(figure["unit"]),
+                figure_total(figure["total"]),
+                figure["reported_by"],
+            ]
 
     return ExportSpec(
         name=f"tong-hop-{report.period.year}",
@@ -180,23 +217,23 @@ def write(spec: ExportSpec, fmt: str, out, *, progress: Callable[[int], None] | 
     if fmt == "xlsx":
         from openpyxl import Workbook
 
+        def counted(rows_done: int) -> None:
+            if progress and rows_done % CHUNK == 0:
+                progress(rows_done)
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=(spec.sheet or spec.name)[:31])
-        if spec.title:
-            sheet.append([spec.title])
-        sheet.append(spec.headers)
-        for row in spec.rows():
-            sheet.append(row)
-            done += 1
-            if progress and done % CHUNK == 0:
-                progress(done)
+        # A file for reading: a yes-or-no says so in words, as the pages do.
+        done = spreadsheets.write_xlsx_sheet(
+            sheet, spec.headers, spec.rows(), title=spec.title, yes=_("Có"), no=_("Không"), on_row=counted
+        )
         workbook.save(out)
     elif fmt == "csv":
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
         writer = csv.writer(text)
         writer.writerow(spec.headers)
         for row in spec.rows():
-            writer.writerow(row)
+            writer.writerow([spreadsheets.csv_field(value) for value in row])
             done += 1
             if progress and done % CHUNK == 0:
                 progress(done)

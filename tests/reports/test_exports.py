@@ -34,7 +34,7 @@ def test_task_export_lists_the_visible_rows_in_xlsx_and_csv(client, world, froze
     response = client.get(reverse("reports:export", args=["tasks", "xlsx"]))
     assert response.status_code == 200
     rows = xlsx_rows(response.content)
-    assert rows[0][:3] == ["mã", "Nhiệm vụ", "Đơn vị thực hiện"]
+    assert rows[0][:3] == ["Mã", "Nhiệm vụ", "Đơn vị thực hiện"]
     assert len(rows) == 1 + 8
     assert {row[2] for row in rows[1:]} >= {"Hội Nông dân tỉnh Thử Nghiệm", "Sở Nội vụ tỉnh Thử Nghiệm"}
     status = rows[0].index("Tình trạng")
