@@ -351,9 +351,15 @@ def _labelled_sections(sections: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _labelled_figures(task, figures: dict) -> list[tuple[str, str]]:
-    labels = _figure_labels(task)
-    return [(labels.get(code, code), value) for code, value in figures.items()]
+def _labelled_figures(task, figures: dict) -> list[tuple[str, str, str]]:
+    """(label, value, unit) of each figure in the version's order; a code the obligation no longer asks
+    for keeps its code as label."""
+    definitions = {f.code: f for f in task.obligation.figures.all()}
+    rows = []
+    for code, value in figures.items():
+        definition = definitions.get(code)
+        rows.append((definition.label, value, definition.unit) if definition else (code, value, ""))
+    return rows
 
 
 def diff_words(old: str, new: str) -> list[tuple[str, str]]:
