@@ -1,10 +1,11 @@
 """Sở Nội vụ reads HND Quảng Ngãi's submitted report on the review page itself and accepts it there; the
-page fits a phone's width."""
+page fits a phone's width, and axe-core finds no accessibility violation on it at either width."""
 
 import datetime
 
 import pytest
 import time_machine
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
@@ -55,6 +56,8 @@ def test_sonoivu_reads_the_report_on_the_review_page_and_accepts_it(submitted, l
         report = page.locator(".review-report").bounding_box()
         decision = page.locator(".review-aside").bounding_box()
         assert decision["x"] >= report["x"] + report["width"], (report, decision)
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, axe.generate_report()
         accept = page.get_by_role("button", name="Tiếp nhận")
         expect(accept).to_be_in_viewport()
         accept.click()
@@ -74,6 +77,8 @@ def test_the_review_page_fits_a_phone_and_stacks_the_decision_under_the_report(s
     report = page.locator(".review-report").bounding_box()
     decision = page.locator(".review-aside").bounding_box()
     assert decision["y"] >= report["y"] + report["height"] and decision["width"] <= 390
+    axe = Axe().run(page)
+    assert axe.violations_count == 0, axe.generate_report()
     # The link at the top takes the reviewer past the report to the decision.
     page.get_by_role("link", name="Đến phần quyết định").click()
     expect(page.get_by_role("button", name="Tiếp nhận")).to_be_in_viewport()
