@@ -266,6 +266,17 @@ def get_version_of_task(task: Task, number) -> SubmissionVersion:
         raise Http404 from None
 
 
+def pending_version_of(task: Task) -> SubmissionVersion | None:
+    """The version awaiting review (at most one, a constraint says), with its files, for a task the caller
+    has already fetched through a permission-checked getter."""
+    return (
+        SubmissionVersion.objects.filter(submission__task=task, review=SubmissionVersion.Review.PENDING)
+        .select_related("submission", "submitted_by", "reviewed_by")
+        .prefetch_related("attachments")
+        .first()
+    )
+
+
 def task_trail(task: Task) -> QuerySet[TaskEvent]:
     return task.events.select_related("actor").order_by("at", "pk")
 

@@ -130,7 +130,6 @@ def task_detail_page(request, task, *, contribution_form=None, status=200):
             "trail": selectors.task_trail(task),
             "can_edit": task.state in services.EDITABLE_STATES and selectors.can_edit_report(request.user, task),
             "can_review": selectors.can_review(request.user, task),
-            "review_form": ReviewForm(),
             "excuse_form": ExcuseForm(),
             "cooperation": cooperation,
             "contribution_form": contribution_form,
@@ -306,15 +305,36 @@ def review_list(request):
     return render(request, "obligations/review_list.html", {"page": page})
 
 
-@require_POST
+def _review_page(request, task):
+    """The report awaiting review beside the decision: the reviewer reads it here, not on another page."""
+    version = selectors.pending_version_of(task)
+    context = {
+        "task": task,
+        "version": version,
+        "may_excuse": task.state not in (Task.State.DONE, Task.State.EXCUSED),
+    }
+    if version is not None:
+        context |= {
+            "sections": _labelled_sections(version.sections),
+            "figures": _labelled_figures(task, version.figures),
+            "attachments": version.attachments.all(),
+            "cooperation": selectors.task_cooperation_as_of(task, version.submitted_at),
+            "cooperation_expected": bool(selectors.cooperating_parties_of(task)),
+        }
+    return render(request, "obligations/task_review.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def task_review(request, pk):
     task = selectors.get_task_for_user(request.user, pk, right=Right.REVIEW)
+    if request.method == "GET":
+        return _review_page(request, task)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, str(message))
-        return redirect(task)
+        return redirect("obligations:task_review", pk=task.pk)
     try:
         if form.cleaned_data["decision"] == "accept":
             services.submission_accept(task=task, actor=request.user, comment=form.cleaned_data["comment"])
@@ -324,6 +344,7 @@ def task_review(request, pk):
             messages.success(request, _("Đã trả lại báo cáo để đơn vị chỉnh sửa."))
     except services.SubmissionError as error:
         messages.error(request, error.message)
+        return redirect("obligations:task_review", pk=task.pk)
     return redirect(task)
 
 
@@ -351,9 +372,15 @@ def _labelled_sections(sections: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _labelled_figures(task, figures: dict) -> list[tuple[str, str]]:
-    labels = _figure_labels(task)
-    return [(labels.get(code, code), value) for code, value in figures.items()]
+def _labelled_figures(task, figures: dict) -> list[tuple[str, str, str]]:
+    """(label, value, unit) of each figure in the version's order; a code the obligation no longer asks
+    for keeps its code as label."""
+    definitions = {f.code: f for f in task.obligation.figures.all()}
+    rows = []
+    for code, value in figures.items():
+        definition = definitions.get(code)
+        rows.append((definition.label, value, definition.unit) if definition else (code, value, ""))
+    return rows
 
 
 def diff_words(old: str, new: str) -> list[tuple[str, str]]:

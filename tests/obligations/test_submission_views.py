@@ -55,6 +55,7 @@ def _urls(task):
         "compare": ("get", reverse("obligations:version_compare", args=[task.pk]) + "?a=1&b=1", {}),
         "download": ("get", reverse("obligations:attachment_download", args=[attachment.pk]), {}),
         "remove": ("post", reverse("obligations:attachment_remove", args=[attachment.pk]), {}),
+        "review_page": ("get", reverse("obligations:task_review", args=[task.pk]), {}),
         "review": ("post", reverse("obligations:task_review", args=[task.pk]), {"decision": "accept"}),
         "excuse": ("post", reverse("obligations:task_excuse", args=[task.pk]), {"reason": "Hợp nhất đơn vị."}),
     }
@@ -72,6 +73,7 @@ PERMISSIONS = {
     "compare": (200, 404, 200, 200, 200, 404, 404, 200),
     "download": (200, 404, 200, 200, 200, 404, 404, 200),
     "remove": (302, 404, 403, 403, 403, 404, 404, 403),
+    "review_page": (403, 404, 200, 403, 403, 404, 404, 200),
     "review": (403, 404, 302, 403, 403, 404, 404, 302),
     "excuse": (403, 404, 302, 403, 403, 404, 404, 302),
 }
