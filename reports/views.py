@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +34,54 @@ STATUS_CODES = [
     Task.Status.RETURNED,
     Task.Status.EXCUSED,
 ]
+
+
+# What a count link of the dashboard counts, for a screen reader (a bare "2" says nothing): per status, with a
+# party's row ("2 nhiệm vụ quá hạn của Hội Nông dân tỉnh Quảng Ngãi") and for the whole scope (the totals).
+COUNT_OF_PARTY = {
+    Task.Status.DONE_ON_TIME: ngettext_lazy(
+        "%(n)s nhiệm vụ hoàn thành đúng hạn của %(party)s", "%(n)s nhiệm vụ hoàn thành đúng hạn của %(party)s", "n"
+    ),
+    Task.Status.DONE_LATE: ngettext_lazy(
+        "%(n)s nhiệm vụ hoàn thành trễ hạn của %(party)s", "%(n)s nhiệm vụ hoàn thành trễ hạn của %(party)s", "n"
+    ),
+    Task.Status.PENDING: ngettext_lazy(
+        "%(n)s nhiệm vụ chưa hoàn thành, còn hạn của %(party)s",
+        "%(n)s nhiệm vụ chưa hoàn thành, còn hạn của %(party)s",
+        "n",
+    ),
+    Task.Status.OVERDUE: ngettext_lazy(
+        "%(n)s nhiệm vụ quá hạn của %(party)s", "%(n)s nhiệm vụ quá hạn của %(party)s", "n"
+    ),
+    Task.Status.SUBMITTED: ngettext_lazy(
+        "%(n)s nhiệm vụ của %(party)s đã nộp, chờ xem xét", "%(n)s nhiệm vụ của %(party)s đã nộp, chờ xem xét", "n"
+    ),
+    Task.Status.RETURNED: ngettext_lazy(
+        "%(n)s nhiệm vụ của %(party)s bị trả lại để chỉnh sửa",
+        "%(n)s nhiệm vụ của %(party)s bị trả lại để chỉnh sửa",
+        "n",
+    ),
+    Task.Status.EXCUSED: ngettext_lazy(
+        "%(n)s nhiệm vụ của %(party)s được miễn", "%(n)s nhiệm vụ của %(party)s được miễn", "n"
+    ),
+}
+COUNT_OF_ALL = {
+    Task.Status.DONE_ON_TIME: ngettext_lazy(
+        "%(n)s nhiệm vụ hoàn thành đúng hạn", "%(n)s nhiệm vụ hoàn thành đúng hạn", "n"
+    ),
+    Task.Status.DONE_LATE: ngettext_lazy("%(n)s nhiệm vụ hoàn thành trễ hạn", "%(n)s nhiệm vụ hoàn thành trễ hạn", "n"),
+    Task.Status.PENDING: ngettext_lazy(
+        "%(n)s nhiệm vụ chưa hoàn thành, còn hạn", "%(n)s nhiệm vụ chưa hoàn thành, còn hạn", "n"
+    ),
+    Task.Status.OVERDUE: ngettext_lazy("%(n)s nhiệm vụ quá hạn", "%(n)s nhiệm vụ quá hạn", "n"),
+    Task.Status.SUBMITTED: ngettext_lazy(
+        "%(n)s nhiệm vụ đã nộp, chờ xem xét", "%(n)s nhiệm vụ đã nộp, chờ xem xét", "n"
+    ),
+    Task.Status.RETURNED: ngettext_lazy(
+        "%(n)s nhiệm vụ bị trả lại để chỉnh sửa", "%(n)s nhiệm vụ bị trả lại để chỉnh sửa", "n"
+    ),
+    Task.Status.EXCUSED: ngettext_lazy("%(n)s nhiệm vụ được miễn", "%(n)s nhiệm vụ được miễn", "n"),
+}
 
 
 def _filters_from_request(request) -> tuple[DashboardFilterForm, selectors.DashboardFilters]:
@@ -114,7 +162,15 @@ def _table_rows(data: selectors.Dashboard, filters: selectors.DashboardFilters) 
             {
                 "row": row,
                 "links": links,
-                "cells": [(labels[code], own[code], links[code]) for code in STATUS_CODES],
+                "cells": [
+                    (
+                        labels[code],
+                        own[code],
+                        links[code],
+                        COUNT_OF_PARTY[code] % {"n": own[code], "party": row.party.name} if own[code] else "",
+                    )
+                    for code in STATUS_CODES
+                ],
                 "reporting_rate": _pct(row.rolled.reporting_rate),
                 "on_time_rate": _pct(row.rolled.on_time_rate),
                 "matrix": matrix,
@@ -153,6 +209,9 @@ def dashboard(request):
             "data": data,
             "rows": rows,
             "total_links": total_links,
+            "total_names": {
+                code: COUNT_OF_ALL[code] % {"n": data.total.by_status.get(code, 0)} for code in STATUS_CODES
+            },
             "status_codes": STATUS_CODES,
             "status_labels": dict(Task.Status.choices),
             "overdue": selectors.overdue_tasks(request.user, filters, now=now),
