@@ -97,15 +97,16 @@ def notify_many(
 ) -> NotifyResult:
     """Write one inbox entry and one delivery per (recipient, message), in the caller's transaction.
 
-    A message whose key the recipient already has is not written again (the unique constraint decides, so
-    two writers at once cannot duplicate it). Users who chose the daily digest get a digest delivery;
-    users without an address keep the inbox entry and get a skipped delivery, recorded rather than
-    forgotten; closed (inactive) accounts are told nothing and only counted. With
-    `queue_email` a worker is asked to send the new emails once the transaction commits; otherwise (a
-    reminder pass that sends its own) they wait for `deliveries_send`. Either way the periodic retry
-    sends whatever a lost broker left behind: nothing is lost. `now` is when the emails fall due (a pass
-    run for another day, `send_reminders --date`, sends them as of that day). A fixed number of queries
-    per call."""
+        A message whose key the recipient already has is not written again (the unique constraint decides, so
+        two writers at once cannot duplicate it). Users who chose the daily digest, and gathered messages
+    (`Message.gathered`, keyed ones), get a digest delivery;
+        users without an address keep the inbox entry and get a skipped delivery, recorded rather than
+        forgotten; closed (inactive) accounts are told nothing and only counted. With
+        `queue_email` a worker is asked to send the new emails once the transaction commits; otherwise (a
+        reminder pass that sends its own) they wait for `deliveries_send`. Either way the periodic retry
+        sends whatever a lost broker left behind: nothing is lost. `now` is when the emails fall due (a pass
+        run for another day, `send_reminders --date`, sends them as of that day). A fixed number of queries
+        per call."""
     rows: dict[tuple[int, str], tuple[Any, Message]] = {}
     plain: list[tuple[Any, Message]] = []
     inactive = 0
@@ -356,18 +357,22 @@ def _digest_email(user, entries: list[Notification], now: datetime.datetime) -> 
     return message
 
 
-def digests_send(*, now: datetime.datetime | None = None) -> SendResult:
+def digests_send(*, now: datetime.datetime | None = None, retrying: bool = False) -> SendResult:
     """One email per recipient with open digest rows (those who chose the daily digest, and gathered messages
     such as a pass's escalations), listing everything pending for them. Recipients are taken DIGEST_CHUNK at
     a time: every open row of theirs is claimed at once, the emails go over one mail connection, and the
-    sent rows are marked with one UPDATE per chunk."""
+    sent rows are marked with one UPDATE per chunk. `retrying`: only the rows tried before (a digest that
+    bounced, or whose worker died and whose claim lapsed), for the frequent retry job; a new row waits for the
+    pass, so a digest stays daily."""
     now = now or timezone.now()
     result = SendResult()
     after = 0
     while True:
+        open_rows = _open_rows(Delivery.Channel.DIGEST, now)
+        if retrying:
+            open_rows = open_rows.filter(attempts__gt=0)
         user_ids = list(
-            _open_rows(Delivery.Channel.DIGEST, now)
-            .filter(recipient_id__gt=after)
+            open_rows.filter(recipient_id__gt=after)
             .order_by("recipient_id")
             .values_list("recipient_id", flat=True)
             .distinct()[:DIGEST_CHUNK]
@@ -375,7 +380,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> SendResult:
         if not user_ids:
             return result
         after = user_ids[-1]
-        token, ids = _claim(_open_rows(Delivery.Channel.DIGEST, now).filter(recipient_id__in=user_ids), now, 10**9)
+        token, ids = _claim(open_rows.filter(recipient_id__in=user_ids), now, 10**9)
         if not ids:
             continue
         by_user: dict[int, list[Delivery]] = {}
@@ -398,8 +403,13 @@ def digests_send(*, now: datetime.datetime | None = None) -> SendResult:
 
 def deliveries_retry(*, now: datetime.datetime | None = None) -> SendResult:
     """The frequent beat job: new emails a lost broker never announced, failed ones whose backoff is over,
-    and lapsed claims."""
-    return deliveries_send(now=now)
+    and lapsed claims; and the digests (gathered escalations among them) that bounced or lapsed."""
+    result = deliveries_send(now=now)
+    digests = digests_send(now=now, retrying=True)
+    result.sent += digests.sent
+    result.retried += digests.retried
+    result.failed += digests.failed
+    return result
 
 
 def deliveries_retry_now(*, deliveries: QuerySet[Delivery]) -> SendResult:

@@ -490,3 +490,22 @@ def test_an_escalation_pass_sends_each_person_one_email_listing_every_task_escal
     assert Notification.objects.filter(recipient=sonoivu, kind="escalation").count() == 6
     run_on(D(2025, 12, 18), hour=15)  # a second pass the same day: nothing more
     assert len([m for m in mail.outbox if m.to == [sonoivu.email]]) == 2
+
+
+class RefusingSonoivu(BouncingBackend):
+    refused = "sonoivu@phoihop.example"
+
+
+def test_a_gathered_escalation_email_that_bounces_is_retried_by_the_frequent_job(report_task, sonoivu, settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 300
+    run_on(D(2025, 12, 17))
+    with override_settings(MAILERS={"default": {"BACKEND": "tests.reminders.test_reminders.RefusingSonoivu"}}):
+        run_on(D(2025, 12, 18))  # o3: hnd's report escalates to sonoivu, whose server refuses it
+    row = Delivery.objects.get(notification__key=reminder_key(report_task.pk, "o3"), recipient=sonoivu)
+    assert (row.channel, row.status, row.attempts) == (Delivery.Channel.DIGEST, Delivery.Status.PENDING, 1)
+    with time_machine.travel(at(D(2025, 12, 18), 7, 6), tick=False):
+        services.deliveries_retry()  # the backoff (5 min) is over: the gathered email goes, not tomorrow
+    row.refresh_from_db()
+    assert row.status == Delivery.Status.SENT
+    [gathered] = [m for m in mail.outbox if m.to == [sonoivu.email] and "chưa hoàn thành" in m.body]
+    assert "(1 mục)" in gathered.subject
