@@ -152,7 +152,7 @@ def notify_many(
                     recipient_id__in={user_id for user_id, _key in wanted},
                     key__in={key for _user, key in wanted},
                     delivery__isnull=True,
-                ).select_related("recipient")
+                )
                 if (row.recipient_id, row.key) in wanted
             )
     if plain:
@@ -165,6 +165,7 @@ def notify_many(
     deliveries = []
     for row in entries:
         user = users[row.recipient_id]
+        row.recipient = user  # the caller's user, not read again
         delivery = Delivery(notification=row, recipient=user, next_attempt_at=now)
         if not user.email:
             delivery.status, delivery.last_error = Delivery.Status.SKIPPED, _("Người dùng chưa có địa chỉ thư điện tử.")

@@ -382,6 +382,17 @@ def _advance(schedule: ReminderSchedule, context: _PassContext) -> Step | None:
     return step
 
 
+def _save_schedules(batch: list[ReminderSchedule]) -> None:
+    """Save a batch of moved schedules with one UPDATE per distinct outcome (the tasks of a batch mostly share
+    a due date, so a few UPDATEs) rather than bulk_update's CASE per row and field, half of a pass's time."""
+    groups: dict[tuple, list[int]] = {}
+    for schedule in batch:
+        values = tuple(getattr(schedule, name) for name in SCHEDULE_FIELDS)
+        groups.setdefault(values, []).append(schedule.pk)
+    for values, ids in groups.items():
+        ReminderSchedule.objects.filter(pk__in=ids).update(**dict(zip(SCHEDULE_FIELDS, values, strict=True)))
+
+
 def _due_schedules(cutoff: datetime.datetime):
     return ReminderSchedule.objects.filter(next_at__lt=cutoff).order_by("next_at", "pk")
 
@@ -457,7 +468,7 @@ def reminders_run(*, as_of: datetime.datetime | None = None, dry_run: bool = Fal
                 step = _advance(schedule, context)
                 if step is not None:
                     due.append((schedule.task, step))
-            ReminderSchedule.objects.bulk_update(batch, SCHEDULE_FIELDS)
+            _save_schedules(batch)
             if _record_steps(due, context, result):
                 # The emails are due as of the pass's moment (`--date` hands over its own day).
                 enqueue("notifications.tasks.send_pending_deliveries", now.isoformat())
