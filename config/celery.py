@@ -28,7 +28,7 @@ def _beat_schedule(sender, **kwargs):
             "task": "obligations.tasks.generate_opened_periods",
             "schedule": crontab(hour=(settings.REMINDER_HOUR - 2) % 24, minute=15),
         },
-        # The daily reminder pass: records due reminders, sends them, then the daily digests.
+        # The daily reminder pass: records due reminders and hands their sending (chunks, digests) to the workers.
         "reminders-daily": {
             "task": "reminders.tasks.run_reminders",
             "schedule": crontab(hour=settings.REMINDER_HOUR, minute=settings.REMINDER_MINUTE),

@@ -155,6 +155,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     (VAR_DIR / "celery-control").mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
+# Where tasks go unless routed; a test's worker subprocess names a queue of its own, so that the jobs its
+# reminder pass hands over (the chunked sending) come back to it and to no other worker.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -5,7 +5,7 @@ emails (through the notifications layer) and moves the schedules on. Views, Cele
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -13,9 +13,11 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.services import Message, deliveries_send, digests_send, notify_many
+from notifications.models import Delivery
+from notifications.services import Message, notify_many
 from obligations.models import Obligation, Task
 from obligations.selectors import cooperating_members_of_obligations
+from outbox.services import enqueue
 from regulations.selectors import focal_users_for_parties, heads_of_parties, members_of_parties
 
 from .models import ReminderPolicy, ReminderSchedule, ReminderSyncState
@@ -140,10 +142,9 @@ class PassResult:
     steps: int = 0
     deliveries: int = 0
     skipped: int = 0
-    sent: int = 0
-    failed: int = 0
-    retried: int = 0
-    digests: int = 0
+    # Chunked sending jobs handed to the workers (one per batch that wrote immediate emails, one for the
+    # digests and gathered escalations): the pass records, the workers send.
+    handed_over: int = 0
     planned: list[PlannedReminder] = field(default_factory=list)
 
 
@@ -324,12 +325,14 @@ def reminder_key(task_id: int, step: str) -> str:
     return f"reminder:{task_id}:{step}"
 
 
-def _record_steps(due: list[tuple[Task, Step]], context: _PassContext, result: PassResult) -> None:
+def _record_steps(due: list[tuple[Task, Step]], context: _PassContext, result: PassResult) -> bool:
     """Write the inbox entries and deliveries of a batch of due steps, in the caller's transaction. The
     entry's key (task, step) is unique per recipient, so a second pass, or two at once, write nothing more.
-    A fixed number of queries per batch, whatever its size and however many steps escalate."""
+    Escalations are gathered: one inbox entry per task, and one email per person after the pass listing
+    everything escalated to them (the digest's channel). A fixed number of queries per batch, whatever its
+    size and however many steps escalate. True when immediate emails were written (for the workers)."""
     if not due:
-        return
+        return False
     context.prefetch([task for task, _step in due], escalation=any(step.escalation for _t, step in due))
     texts: dict[tuple[int, str], Message] = {}
     messages = []
@@ -345,16 +348,15 @@ def _record_steps(due: list[tuple[Task, Step]], context: _PassContext, result: P
                     body=body,
                     link=task.get_absolute_url(),
                     facts=reminder_fact_rows(facts),
+                    gathered=kind == ESCALATION,
                 )
-            messages.append((user, _keyed(texts[text_key], reminder_key(task.pk, step.code))))
+            messages.append((user, replace(texts[text_key], key=reminder_key(task.pk, step.code))))
     written = notify_many(messages=messages, queue_email=False, now=context.now)
     result.deliveries += len(written.deliveries)
     result.skipped += written.skipped
-
-
-def _keyed(message: Message, key: str) -> Message:
-    return Message(
-        kind=message.kind, subject=message.subject, body=message.body, link=message.link, key=key, facts=message.facts
+    return any(
+        delivery.status == Delivery.Status.PENDING and delivery.channel == Delivery.Channel.EMAIL
+        for delivery in written.deliveries
     )
 
 
@@ -378,6 +380,17 @@ def _advance(schedule: ReminderSchedule, context: _PassContext) -> Step | None:
     if step is not None:
         schedule.last_step = step.code
     return step
+
+
+def _save_schedules(batch: list[ReminderSchedule]) -> None:
+    """Save a batch of moved schedules with one UPDATE per distinct outcome (the tasks of a batch mostly share
+    a due date, so a few UPDATEs) rather than bulk_update's CASE per row and field, half of a pass's time."""
+    groups: dict[tuple, list[int]] = {}
+    for schedule in batch:
+        values = tuple(getattr(schedule, name) for name in SCHEDULE_FIELDS)
+        groups.setdefault(values, []).append(schedule.pk)
+    for values, ids in groups.items():
+        ReminderSchedule.objects.filter(pk__in=ids).update(**dict(zip(SCHEDULE_FIELDS, values, strict=True)))
 
 
 def _due_schedules(cutoff: datetime.datetime):
@@ -426,9 +439,11 @@ def reminders_run(*, as_of: datetime.datetime | None = None, dry_run: bool = Fal
 
     1. tasks without a schedule get one; 2. each schedule whose next step has come is locked (rows other
     workers hold are skipped), the latest step due is recorded as deliveries plus inbox entries, and the
-    schedule moves past today — in one transaction, so a pass killed half-way leaves nothing half-done;
-    3. the pending emails are claimed, sent and marked; 4. daily digests go out. Running it twice, or in
-    two workers at once, sends each reminder once."""
+    schedule moves past today, and a sending job is recorded for the workers (the outbox: handed to the
+    broker after the commit) — in one transaction per batch, so a pass killed half-way leaves nothing
+    half-done; 3. once every batch is in, a job for the digests and the gathered escalations. The pass
+    sends nothing itself: the workers claim the emails in chunks, send them and mark each chunk. Running it
+    twice, or in two workers at once, sends each reminder once."""
     if dry_run:
         return reminders_plan(as_of=as_of)
     now = as_of or timezone.now()
@@ -453,22 +468,23 @@ def reminders_run(*, as_of: datetime.datetime | None = None, dry_run: bool = Fal
                 step = _advance(schedule, context)
                 if step is not None:
                     due.append((schedule.task, step))
-            ReminderSchedule.objects.bulk_update(batch, SCHEDULE_FIELDS)
-            _record_steps(due, context, result)
+            _save_schedules(batch)
+            if _record_steps(due, context, result):
+                # The emails are due as of the pass's moment (`--date` hands over its own day).
+                enqueue("notifications.tasks.send_pending_deliveries", now.isoformat())
+                result.handed_over += 1
             result.schedules += len(batch)
             result.steps += len(due)
-    sent = deliveries_send(now=now)
-    result.sent, result.failed, result.retried = sent.sent, sent.failed, sent.retried
-    result.digests = digests_send(now=now).sent
+    with transaction.atomic():
+        # After every batch: one email per person for everything escalated to them, and the daily digests.
+        enqueue("notifications.tasks.send_digests", now.isoformat())
+        result.handed_over += 1
     logger.info(
-        "reminders_run %s: %s steps, %s deliveries (%s skipped), %s sent, %s retried, %s failed, %s digests",
+        "reminders_run %s: %s steps, %s deliveries (%s skipped), %s sending jobs handed over",
         today.isoformat(),
         result.steps,
         result.deliveries,
         result.skipped,
-        result.sent,
-        result.retried,
-        result.failed,
-        result.digests,
+        result.handed_over,
     )
     return result

@@ -19,10 +19,7 @@ def run_reminders(as_of: str | None = None) -> dict:
         "steps": result.steps,
         "deliveries": result.deliveries,
         "skipped": result.skipped,
-        "sent": result.sent,
-        "retried": result.retried,
-        "failed": result.failed,
-        "digests": result.digests,
+        "handed_over": result.handed_over,
     }
 
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 
 from notifications.models import Delivery
 from obligations.models import Task
@@ -23,10 +24,15 @@ def days(start: datetime.date, end: datetime.date):
         day += datetime.timedelta(days=1)
 
 
-def run_on(day: datetime.date, hour: int = 7, **kwargs):
-    """One pass on a day, at the scheduled hour, with the clock frozen there."""
+def run_on(day: datetime.date, hour: int = 7, *, send: bool = True, **kwargs):
+    """One pass on a day, at the scheduled hour, with the clock frozen there. With `send` the jobs it hands
+    over after each commit run too (Celery is eager in tests: the workers' chunked sending and the digests);
+    without, they are dropped, as if no worker were running."""
     with time_machine.travel(at(day, hour), tick=False):
-        return reminders_run(**kwargs)
+        if not send:
+            return reminders_run(**kwargs)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return reminders_run(**kwargs)
 
 
 def steps_to(user, task) -> list[tuple[str, datetime.date]]:

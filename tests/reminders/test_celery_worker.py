@@ -1,5 +1,6 @@
 """End to end: a real Celery worker subprocess on the local Redis runs a reminder pass against the test
-database (PostgreSQL) and records the delivery as sent. A distinct Redis db and a queue of its own keep it
+database (PostgreSQL), hands the sending over to the broker, takes that job back and records the delivery
+as sent. A distinct Redis db and a queue of its own keep it
 apart from any other worker."""
 
 import datetime
@@ -53,6 +54,8 @@ def test_a_real_worker_runs_the_reminder_pass_end_to_end():
         "CELERY_BROKER_URL": broker,
         "REDIS_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # The pass hands its sending to the broker: to this worker's queue, so that this worker sends it.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from notifications import services
 from notifications.models import Delivery, Notification, NotificationPreference
@@ -135,9 +135,13 @@ def test_escalation_reaches_the_focal_agency_and_the_head_once_per_step(report_t
         notification__kind="escalation",
     )
     assert sorted(key.split(":")[2] for key in escalated.values_list("notification__key", flat=True)) == ["o3", "o6"]
-    escalation_mail = [m for m in mail.outbox if m.to == [sonoivu.email] and "chưa hoàn thành" in m.subject]
-    assert len(escalation_mail) == 2
-    assert "Hội Nông dân tỉnh Quảng Ngãi" in escalation_mail[0].subject
+    # Sở Nội vụ hears once per pass, in one email gathering what was escalated to it (here one task each time).
+    escalation_mail = [m for m in mail.outbox if m.to == [sonoivu.email] and "chưa hoàn thành" in m.body]
+    assert [m.subject for m in escalation_mail] == [
+        "[PhốiHợp] Tổng hợp thông báo ngày 18/12/2025 (1 mục)",
+        "[PhốiHợp] Tổng hợp thông báo ngày 21/12/2025 (1 mục)",
+    ]
+    assert "Quá hạn 3 ngày: Hội Nông dân tỉnh Quảng Ngãi chưa hoàn thành" in escalation_mail[0].body
 
 
 def test_a_policy_per_obligation_is_followed(report_task, hnd, settings):
@@ -224,8 +228,7 @@ def test_a_bounce_is_recorded_retried_with_backoff_and_does_not_stop_the_pass(re
     settings.REMINDER_MAX_ATTEMPTS = 3
     run_on(D(2025, 12, 17))  # qn-snv's roll-up is due 25/12: d-7 is too early; hnd's report is o… not yet
     with override_settings(MAILERS=BOUNCING):
-        result = run_on(D(2025, 12, 18))  # o3: hnd (bounces) and sonoivu (escalation, delivered)
-    assert result.retried == 1 and result.sent >= 1
+        run_on(D(2025, 12, 18))  # o3: hnd (bounces) and sonoivu (escalation, delivered)
     row = Delivery.objects.get(notification__key=reminder_key(report_task.pk, "o3"), recipient=hnd)
     assert row.status == Delivery.Status.PENDING and row.attempts == 1
     assert "SMTPRecipientsRefused" in row.last_error and "User unknown" in row.last_error
@@ -275,9 +278,11 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even except Exception."""
 
 
-def test_a_worker_killed_mid_send_is_finished_by_a_later_pass_without_duplicates(
+def test_a_worker_killed_mid_chunk_leaves_its_claim_which_lapses_and_is_sent_again(
     report_task, hnd, sonoivu, head_of_hnd, monkeypatch, settings, rollup_due_with_the_third_overdue_day
 ):
+    """A chunk is marked sent with one UPDATE after it has gone: a worker killed mid-chunk marks nothing, its
+    claim lapses and the chunk goes again, so what had gone before the kill goes twice (at most a chunk)."""
     settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 900
     real_email_for = services.email_for
     calls = []
@@ -290,20 +295,22 @@ def test_a_worker_killed_mid_send_is_finished_by_a_later_pass_without_duplicates
 
     monkeypatch.setattr(services, "email_for", dies_on_second_email)
     with pytest.raises(WorkerKilled):
-        run_on(D(2025, 12, 18))  # o3 of hnd's report (hnd, the head, sonoivu) and d-7 of the roll-up (sonoivu)
+        # o3 of hnd's report (hnd; the head and sonoivu gathered) and d-7 of the roll-up (sonoivu)
+        run_on(D(2025, 12, 18))
     monkeypatch.setattr(services, "email_for", real_email_for)
-    assert len(mail.outbox) == 1
-    statuses = sorted(Delivery.objects.values_list("status", flat=True))
-    assert statuses == ["claimed", "claimed", "claimed", "sent"]
+    [first] = mail.outbox
+    immediate = Delivery.objects.filter(channel=Delivery.Channel.EMAIL)
+    assert sorted(immediate.values_list("status", flat=True)) == ["claimed", "claimed"]  # the whole chunk
     run_on(D(2025, 12, 18), hour=7)  # the same minute: the claims still belong to the dead worker
-    assert len(mail.outbox) == 1
+    # Only the gathered escalations went (one email each to the head and to sonoivu), not the claimed chunk.
+    assert sorted(m.to[0] for m in mail.outbox[1:]) == sorted([head_of_hnd.email, sonoivu.email])
     with time_machine.travel(at(D(2025, 12, 18), 7, 16), tick=False):
         services.deliveries_retry()  # the claims have lapsed: taken back and sent
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     run_on(D(2025, 12, 19))
     sent = [(m.to[0], m.subject) for m in mail.outbox]
-    assert len(sent) == len(set(sent)) == 4
-    assert sorted(to for to, _subject in sent) == sorted([hnd.email, head_of_hnd.email, sonoivu.email, sonoivu.email])
+    assert len(sent) == 5 and len(set(sent)) == 4
+    assert [email for email in sent if sent.count(email) == 2] == [(first.to[0], first.subject)] * 2
 
 
 def test_a_digest_user_gets_one_email_with_everything_due(
@@ -339,8 +346,11 @@ def test_send_reminders_command_dry_run_writes_nothing_then_the_real_run_sends(r
         out = capsys.readouterr().out
         assert f"nhiệm vụ #{report_task.pk} bước d-7 ngày 08/12/2025" in out and "hnd" in out
         assert Delivery.objects.count() == 0 and mail.outbox == []
-        call_command("send_reminders", "--date", "2025-12-08")
-        assert "Nhắc việc 08/12/2025" in capsys.readouterr().out
+        with TestCase.captureOnCommitCallbacks(execute=True):  # and the workers' jobs it hands over
+            call_command("send_reminders", "--date", "2025-12-08")
+        assert (
+            "Nhắc việc 08/12/2025: 1 bước, 1 lượt gửi (0 bỏ qua); đã chuyển 2 việc gửi thư" in capsys.readouterr().out
+        )
     assert steps_to(hnd, report_task) == [("d-7", D(2025, 12, 1))]  # sent_at is the real clock
     assert Delivery.objects.get(notification__key=reminder_key(report_task.pk, "d-7"), recipient=hnd).status == "sent"
 
@@ -366,9 +376,9 @@ def test_the_beat_schedule_runs_the_pass_daily_at_the_reminder_hour(settings):
 def test_the_celery_task_runs_the_same_pass(report_task, hnd):
     from reminders.tasks import run_reminders
 
-    with time_machine.travel(at(D(2025, 12, 8)), tick=False):
+    with time_machine.travel(at(D(2025, 12, 8)), tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         summary = run_reminders.delay().get()
-    assert summary["steps"] >= 1 and summary["sent"] >= 1
+    assert summary["steps"] >= 1 and summary["handed_over"] >= 2
     assert steps_to(hnd, report_task) == [("d-7", D(2025, 12, 8))]
 
 
@@ -415,7 +425,87 @@ def test_three_passes_on_one_day_leave_one_inbox_entry_per_step_even_if_the_sche
 
 def test_send_reminders_for_a_past_day_sends_that_days_reminders(report_task, hnd, capsys):
     # Real time is long after the day of the pass: the emails fall due as of the pass's day, not later.
-    with time_machine.travel(at(D(2026, 1, 5)), tick=False):
+    with time_machine.travel(at(D(2026, 1, 5)), tick=False), TestCase.captureOnCommitCallbacks(execute=True):
         call_command("send_reminders", "--date", "2025-12-08")
-    assert "đã gửi 1" in capsys.readouterr().out
+    assert "1 lượt gửi" in capsys.readouterr().out
     assert [m.to for m in mail.outbox] == [[hnd.email]]
+
+
+@pytest.mark.parametrize(
+    ("real_day", "left"),
+    [(D(2025, 12, 1), "14 ngày"), (D(2026, 1, 5), "Đã quá hạn 21 ngày")],
+    ids=["pass-for-a-later-day", "pass-for-an-earlier-day"],
+)
+def test_the_facts_table_counts_from_the_days_of_the_pass_not_the_real_today(report_task, hnd, real_day, left):
+    """`send_reminders --date 2025-12-08` (d-7 of a report due 15/12) run on another day: the subject and the
+    table of facts both count from 08/12, whatever the real date (`left`: what the real day would say)."""
+    with time_machine.travel(at(real_day), tick=False), TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_reminders", "--date", "2025-12-08")
+    [message] = [m for m in mail.outbox if m.to == [hnd.email]]
+    assert "còn 7 ngày đến hạn" in message.subject
+    assert "Còn lại: 7 ngày" in message.body and left not in message.body
+    [(html, _mimetype)] = message.alternatives
+    assert "<th>Còn lại</th><td>7 ngày</td>" in html
+    entry = Notification.objects.get(recipient=hnd, key=reminder_key(report_task.pk, "d-7"))
+    assert ["Còn lại", "7 ngày"] in entry.facts
+
+
+def test_an_escalation_pass_sends_each_person_one_email_listing_every_task_escalated_to_them(
+    report_task, sonoivu, make_party, make_user
+):
+    """Five organisations three days late: Sở Nội vụ (immediate emails) gets one email for the pass, listing
+    the five; each one's head gets one too; the inbox keeps one entry per task."""
+    parties = []
+    for n in range(5):
+        party = make_party(f"Tổ chức quá hạn {n}", parent=report_task.party.parent)
+        head = make_user(f"tt{n}", (party, Membership.Role.REPORTER))
+        head.email = f"tt{n}@phoihop.example"
+        head.save(update_fields=["email"])
+        head.memberships.update(is_head=True)
+        parties.append(party)
+    Task.objects.bulk_create(
+        Task(
+            obligation=report_task.obligation,
+            party=party,
+            period=report_task.period,
+            nominal_due_date=report_task.nominal_due_date,
+            due_date=report_task.due_date,
+            deadline=report_task.deadline,
+        )
+        for party in parties
+    )
+    run_on(D(2025, 11, 1))  # schedules for all
+    mail.outbox = []
+    run_on(D(2025, 12, 18))  # o3: six reports escalate (hnd's and the five)
+    # Its own roll-up's reminder (d-6: due 24/12) is its own email; the six escalations are one email.
+    own, to_sonoivu = [m for m in mail.outbox if m.to == [sonoivu.email]]
+    assert own.subject.startswith("[PhốiHợp] Nhắc việc: còn 6 ngày") and "chưa hoàn thành" not in own.body
+    assert to_sonoivu.subject == "[PhốiHợp] Tổng hợp thông báo ngày 18/12/2025 (6 mục)"
+    for party in [report_task.party, *parties]:
+        assert f"{party.name} chưa hoàn thành" in to_sonoivu.body
+    [(html, _mimetype)] = to_sonoivu.alternatives
+    assert html.count("chưa hoàn thành") >= 6
+    for n in range(5):
+        assert len([m for m in mail.outbox if m.to == [f"tt{n}@phoihop.example"]]) == 1
+    assert Notification.objects.filter(recipient=sonoivu, kind="escalation").count() == 6
+    run_on(D(2025, 12, 18), hour=15)  # a second pass the same day: nothing more
+    assert len([m for m in mail.outbox if m.to == [sonoivu.email]]) == 2
+
+
+class RefusingSonoivu(BouncingBackend):
+    refused = "sonoivu@phoihop.example"
+
+
+def test_a_gathered_escalation_email_that_bounces_is_retried_by_the_frequent_job(report_task, sonoivu, settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 300
+    run_on(D(2025, 12, 17))
+    with override_settings(MAILERS={"default": {"BACKEND": "tests.reminders.test_reminders.RefusingSonoivu"}}):
+        run_on(D(2025, 12, 18))  # o3: hnd's report escalates to sonoivu, whose server refuses it
+    row = Delivery.objects.get(notification__key=reminder_key(report_task.pk, "o3"), recipient=sonoivu)
+    assert (row.channel, row.status, row.attempts) == (Delivery.Channel.DIGEST, Delivery.Status.PENDING, 1)
+    with time_machine.travel(at(D(2025, 12, 18), 7, 6), tick=False):
+        services.deliveries_retry()  # the backoff (5 min) is over: the gathered email goes, not tomorrow
+    row.refresh_from_db()
+    assert row.status == Delivery.Status.SENT
+    [gathered] = [m for m in mail.outbox if m.to == [sonoivu.email] and "chưa hoàn thành" in m.body]
+    assert "(1 mục)" in gathered.subject

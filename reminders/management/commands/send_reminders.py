@@ -40,6 +40,5 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Nhắc việc {day_label}: {result.steps} bước, {result.deliveries} lượt gửi "
-            f"({result.skipped} bỏ qua), đã gửi {result.sent}, thử lại sau {result.retried}, "
-            f"lỗi {result.failed}, thư tổng hợp {result.digests}."
+            f"({result.skipped} bỏ qua); đã chuyển {result.handed_over} việc gửi thư cho tiến trình nền (worker)."
         )
