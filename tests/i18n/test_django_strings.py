@@ -51,3 +51,14 @@ def test_a_select_with_a_blank_choice_says_so_in_vietnamese():
     with translation.override("vi"):
         assert str(field.empty_label) == "- Chọn một mục -"
         assert "Null" not in str(forms.CharField().error_messages.get("null_characters_not_allowed", ""))
+
+
+def test_the_language_names_are_composed_unicode_in_both_languages(client, settings):
+    """Django's own name for Vietnamese is decomposed (NFD); the switcher prints it composed (issue 14)."""
+    import unicodedata
+
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get("/accounts/login/").content.decode()
+        assert ">Tiếng Việt</option>" in page, language
+        assert unicodedata.normalize("NFD", "Tiếng Việt") not in page, language
