@@ -37,9 +37,7 @@ seed: migrate
 # The worker runs with an embedded beat (-B) and the filesystem broker unless REDIS_URL is set.
 run: seed
 	@echo "PhốiHợp: http://$(HOST):$(PORT)/  (tài khoản demo: xem README.md)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A config worker -B --loglevel=INFO --concurrency=2 & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) exec bin/serve
 
 worker: install
 	$(VENV)/bin/celery -A config worker -B --loglevel=INFO

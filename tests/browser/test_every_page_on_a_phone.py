@@ -25,6 +25,7 @@ NOT_PAGES = {
     "reports:calendar_feed",
 }
 
+
 def pages_of(role: str) -> list[str]:
     """The table's pages that `role` gets with a 200."""
     column = ROLES.index(role)
