@@ -63,7 +63,7 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         # "Hoàn chỉnh báo cáo" before any "Lưu": the typed text must be neither lost nor required twice.
         page.fill("#id_place", "Quảng Ngãi")
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
-        assert page.get_by_text("Cần viết phần đánh giá chung trước khi hoàn chỉnh.").is_visible()
+        page.get_by_text("Cần viết phần đánh giá chung trước khi hoàn chỉnh.").wait_for()  # the answer to the click, once it has loaded
         assert page.input_value("#id_place") == "Quảng Ngãi"  # saved, shown again
         page.fill("#id_assessment", "Các tổ chức chính trị - xã hội đã chủ động phối hợp với chính quyền.")
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
@@ -72,15 +72,15 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         assert report.state == "finalised" and report.assessment.startswith("Các tổ chức chính trị - xã hội")
         # Sở Nội vụ has a (demo) certificate: the report is signed before it is sent.
         page.get_by_role("button", name="Gửi UBND").click()
-        assert page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").is_visible()
+        page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").wait_for()  # the answer to the click, once it has loaded
         page.get_by_role("button", name="Ký số").click()
         page.get_by_role("link", name="Tải về").wait_for()
         page.goto(f"{base}/reports/consolidated/{report.pk}/")
         signed = GeneratedFile.objects.get(kind=GeneratedFile.Kind.CONSOLIDATED_SIGNED, object_id=report.pk)
         assert page.get_by_text("Bản ký số:").is_visible() and page.get_by_text(signed.sha256).first.is_visible()
         page.get_by_role("button", name="Gửi UBND").click()
+        page.get_by_text(f"Bản đã gửi UBND: SHA-256 {signed.sha256}").wait_for()
         assert page.get_by_text("Đã gửi UBND").first.is_visible()
-        assert page.get_by_text(f"Bản đã gửi UBND: SHA-256 {signed.sha256}").is_visible()
 
         page.get_by_role("button", name="In (PDF)").click()
         download_link = page.get_by_role("link", name="Tải về")

@@ -39,7 +39,7 @@ def test_a_second_delivery_of_the_message_takes_back_a_file_whose_worker_died(so
     tasks.generate_file(generated.pk)
     generated.refresh_from_db()
     assert generated.status == GeneratedFile.Status.DONE and generated.attempts == 2
-    assert generated.file.read().decode("utf-8-sig").startswith("mã,Nhiệm vụ")
+    assert generated.file.read().decode("utf-8-sig").startswith("Mã,Nhiệm vụ")
 
 
 def test_a_file_whose_worker_is_alive_is_not_taken_twice(sonoivu):
