@@ -63,7 +63,7 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         # "Hoàn chỉnh báo cáo" before any "Lưu": the typed text must be neither lost nor required twice.
         page.fill("#id_place", "Quảng Ngãi")
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
-        page.get_by_text("Cần viết phần đánh giá chung trước khi hoàn chỉnh.").wait_for()  # the answer to the click, once it has loaded
+        page.get_by_text("Cần viết phần đánh giá chung trước khi hoàn chỉnh.").wait_for()
         assert page.input_value("#id_place") == "Quảng Ngãi"  # saved, shown again
         page.fill("#id_assessment", "Các tổ chức chính trị - xã hội đã chủ động phối hợp với chính quyền.")
         page.get_by_role("button", name="Hoàn chỉnh báo cáo").click()
@@ -72,7 +72,7 @@ def test_sonoivu_compiles_the_2025_report_and_downloads_its_pdf(
         assert report.state == "finalised" and report.assessment.startswith("Các tổ chức chính trị - xã hội")
         # Sở Nội vụ has a (demo) certificate: the report is signed before it is sent.
         page.get_by_role("button", name="Gửi UBND").click()
-        page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").wait_for()  # the answer to the click, once it has loaded
+        page.get_by_text("Cần ký số báo cáo trước khi gửi UBND.").wait_for()
         page.get_by_role("button", name="Ký số").click()
         page.get_by_role("link", name="Tải về").wait_for()
         page.goto(f"{base}/reports/consolidated/{report.pk}/")
