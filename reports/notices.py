@@ -4,7 +4,7 @@ and the focal agency's other staff are told, in the inbox and by email, in the s
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from notifications.services import Message, notify
 from regulations.selectors import focal_users_for, oversight_users_of
@@ -20,40 +20,38 @@ def _recipients(report: ConsolidatedReport, actor) -> list:
     return list(people.values())
 
 
-def _tell(report: ConsolidatedReport, actor, *, kind: str, subject: str, body: str) -> None:
-    notify(
-        recipients=_recipients(report, actor),
-        message=Message(kind=kind, subject=subject, body=body, link=report.get_absolute_url()),
-    )
+# What each step says: subject and body, formatted with the report's period and jurisdiction.
+NOTICES = {
+    "consolidated_finalised": (
+        _("Báo cáo tổng hợp %(period)s đã hoàn chỉnh"),
+        _(
+            "Báo cáo tổng hợp kết quả thực hiện quy chế phối hợp %(period)s của %(jurisdiction)s đã được "
+            "hoàn chỉnh; nội dung không còn thay đổi theo các lần xem xét sau. Bước tiếp theo: ký số và gửi."
+        ),
+    ),
+    "consolidated_submitted": (
+        _("Đã gửi báo cáo tổng hợp %(period)s"),
+        _(
+            "Báo cáo tổng hợp kết quả thực hiện quy chế phối hợp %(period)s đã được gửi %(jurisdiction)s. "
+            "Xem báo cáo và bản ký số (nếu có) tại đường dẫn dưới đây."
+        ),
+    ),
+}
+
+
+def _tell(report: ConsolidatedReport, actor, kind: str) -> None:
+    subject, body = NOTICES[kind]
+    with translation.override(settings.LANGUAGE_CODE):  # stored once, read by all: the site's language
+        facts = {"period": report.period.label, "jurisdiction": report.jurisdiction.name}
+        message = Message(
+            kind=kind, subject=str(subject) % facts, body=str(body) % facts, link=report.get_absolute_url()
+        )
+    notify(recipients=_recipients(report, actor), message=message)
 
 
 def finalised(*, report: ConsolidatedReport, actor) -> None:
-    with translation.override(settings.LANGUAGE_CODE):  # stored once, read by all: the site's language
-        facts = {"period": report.period.label, "jurisdiction": report.jurisdiction.name}
-        _tell(
-            report,
-            actor,
-            kind="consolidated_finalised",
-            subject=_("Báo cáo tổng hợp %(period)s đã hoàn chỉnh") % facts,
-            body=_(
-                "Báo cáo tổng hợp kết quả thực hiện quy chế phối hợp %(period)s của %(jurisdiction)s đã được "
-                "hoàn chỉnh; nội dung không còn thay đổi theo các lần xem xét sau. Bước tiếp theo: ký số và gửi."
-            )
-            % facts,
-        )
+    _tell(report, actor, "consolidated_finalised")
 
 
 def submitted(*, report: ConsolidatedReport, actor) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        facts = {"period": report.period.label, "jurisdiction": report.jurisdiction.name}
-        _tell(
-            report,
-            actor,
-            kind="consolidated_submitted",
-            subject=_("Đã gửi báo cáo tổng hợp %(period)s") % facts,
-            body=_(
-                "Báo cáo tổng hợp kết quả thực hiện quy chế phối hợp %(period)s đã được gửi %(jurisdiction)s. "
-                "Xem báo cáo và bản ký số (nếu có) tại đường dẫn dưới đây."
-            )
-            % facts,
-        )
+    _tell(report, actor, "consolidated_submitted")
